@@ -1,0 +1,8 @@
+package io.jshim.ttrpc;
+
+import java.time.Duration;
+
+/** The limits of a server, fixed at build time. */
+record ServerSettings(PeerCredentialsCheck peerCheck, Duration readTimeout, Duration writeTimeout,
+        int maxConcurrentCallsPerConnection, Duration watchdogInterval) {
+}
