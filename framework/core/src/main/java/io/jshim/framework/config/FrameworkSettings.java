@@ -1,0 +1,56 @@
+package io.jshim.framework.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The framework's own settings: the HOCON block {@code jshim} (defaults in the framework's
+ * {@code reference.conf}).
+ *
+ * @param shutdownTimeout  {@code jshim.shutdown-timeout}: bound on the daemon's graceful shutdown (server
+ *                         drain, plugin close, shutdown callbacks); default 5 s as the Go shim
+ * @param posix            {@code jshim.posix}: {@code ffm} (Java's foreign function API) or {@code jnr}
+ * @param pluginsDir       {@code jshim.plugins-dir}: directory of extra plugin jars; empty for none
+ * @param logLevel         {@code jshim.log-level}: trace, debug, info, warn or error ({@code -debug} forces debug)
+ * @param addressVersion   {@code jshim.address-version}: 2 or 3, the bootstrap version printed by {@code start}
+ *                         when containerd sets {@code MAX_SHIM_VERSION} (3 makes containerd 2.x use task.v3)
+ * @param interceptorOrder {@code jshim.interceptor-order}: plugin URIs ({@code <type>.<id>}) whose server
+ *                         interceptors come first (outermost), in this order; the others follow in start order
+ * @param startTimeout     {@code jshim.start-timeout}: how long {@code start} waits for the daemon to be ready
+ */
+public record FrameworkSettings(
+        Duration shutdownTimeout,
+        String posix,
+        String pluginsDir,
+        String logLevel,
+        int addressVersion,
+        List<String> interceptorOrder,
+        Duration startTimeout) {
+
+    /** Validates the values. */
+    public FrameworkSettings {
+        requireNonNull(shutdownTimeout, "shutdownTimeout is null");
+        requireNonNull(posix, "posix is null");
+        requireNonNull(pluginsDir, "pluginsDir is null");
+        requireNonNull(logLevel, "logLevel is null");
+        interceptorOrder = List.copyOf(interceptorOrder);
+        requireNonNull(startTimeout, "startTimeout is null");
+        if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
+            throw new IllegalArgumentException("shutdown-timeout must be positive, got " + shutdownTimeout);
+        }
+        if (startTimeout.isNegative() || startTimeout.isZero()) {
+            throw new IllegalArgumentException("start-timeout must be positive, got " + startTimeout);
+        }
+        if (!posix.equals("ffm") && !posix.equals("jnr")) {
+            throw new IllegalArgumentException("posix must be \"ffm\" or \"jnr\", got \"" + posix + "\"");
+        }
+        if (!List.of("trace", "debug", "info", "warn", "error").contains(logLevel)) {
+            throw new IllegalArgumentException("log-level must be trace, debug, info, warn or error, got \"" + logLevel + "\"");
+        }
+        if (addressVersion != 2 && addressVersion != 3) {
+            throw new IllegalArgumentException("address-version must be 2 or 3, got " + addressVersion);
+        }
+    }
+}
