@@ -12,21 +12,42 @@ final class TestSockets {
     private TestSockets() {
     }
 
+    private static Object fdsQuietly() {
+        try {
+            return openFds();
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     static int openFds() throws IOException {
         try (var list = Files.list(Path.of("/proc/self/fd"))) {
             return (int) list.count();
         }
     }
 
+    /**
+     * Live platform threads, not counting the carriers of virtual threads (the JDK sizes that pool
+     * itself) and JUnit's lazily started timeout watcher.
+     */
     static int platformThreads() {
-        return Thread.getAllStackTraces().size();
+        return platformThreadNames().size();
+    }
+
+    static java.util.List<String> platformThreadNames() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName)
+                .filter(name -> !name.startsWith("ForkJoinPool") && !name.contains("junit"))
+                .sorted()
+                .toList();
     }
 
     static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - end > 0) {
-                throw new AssertionError("timed out after " + timeout.toMillis() + "ms waiting for " + what);
+                throw new AssertionError("timed out after " + timeout.toMillis() + "ms waiting for " + what
+                        + "; threads now: " + platformThreadNames() + " fds now: " + fdsQuietly());
             }
             Thread.sleep(10);
         }
