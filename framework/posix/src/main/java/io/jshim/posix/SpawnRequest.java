@@ -129,6 +129,12 @@ public final class SpawnRequest {
       return this;
     }
 
+    /** Replaces the environment with {@code KEY=value} entries. */
+    public Builder envEntries(List<String> entries) {
+      this.env = new ArrayList<>(entries);
+      return this;
+    }
+
     /** Sets the working directory of the child. */
     public Builder workingDirectory(Path dir) {
       this.workingDirectory = requireNonNull(dir, "dir is null");
