@@ -22,11 +22,25 @@ public final class LoadedPlugins implements AutoCloseable {
 
     private final List<LoadedPlugin> started;
     private final Map<String, String> skipped;
+    private final com.google.inject.Injector last;
     private boolean closed;
 
-    LoadedPlugins(List<LoadedPlugin> started, Map<String, String> skipped) {
+    LoadedPlugins(List<LoadedPlugin> started, Map<String, String> skipped, com.google.inject.Injector last) {
         this.started = List.copyOf(started);
         this.skipped = Map.copyOf(skipped);
+        this.last = last;
+    }
+
+    /**
+     * The instance of {@code type} a started plugin exposed, if any: for the bootstrap only (e.g. the
+     * {@link io.jshim.framework.plugin.ShutdownService}); plugin code gets what it needs injected.
+     */
+    public <T> Optional<T> exposed(Class<T> type) {
+        if (last == null) {
+            return Optional.empty();
+        }
+        com.google.inject.Binding<T> binding = last.getExistingBinding(com.google.inject.Key.get(type));
+        return binding == null ? Optional.empty() : Optional.of(binding.getProvider().get());
     }
 
     /** The started plugins in start order. */

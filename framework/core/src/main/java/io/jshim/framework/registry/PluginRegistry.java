@@ -174,13 +174,13 @@ public final class PluginRegistry {
             }
         } catch (PluginException e) {
             try {
-                new LoadedPlugins(started, skipped).close();
+                new LoadedPlugins(started, skipped, null).close();
             } catch (PluginException closeFailure) {
                 e.addSuppressed(closeFailure);
             }
             throw e;
         }
-        return new LoadedPlugins(started, skipped);
+        return new LoadedPlugins(started, skipped, parent);
     }
 
     private Record settingsOf(DiscoveredPlugin plugin) {

@@ -1,0 +1,312 @@
+package io.jshim.framework;
+
+import static java.util.Objects.requireNonNull;
+
+import io.jshim.framework.config.ShimConfig;
+import io.jshim.framework.logging.ShimLogging;
+import io.jshim.framework.plugin.ShutdownService;
+import io.jshim.framework.registry.DiscoveredPlugin;
+import io.jshim.framework.registry.LoadedPlugins;
+import io.jshim.framework.registry.PluginDiscovery;
+import io.jshim.framework.registry.PluginRegistry;
+import io.jshim.posix.FileCalls;
+import io.jshim.posix.Posix;
+import io.jshim.ttrpc.BindableService;
+import io.jshim.ttrpc.ServerInterceptor;
+import io.jshim.ttrpc.TtrpcServer;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon (no action): log to the bundle's {@code log} FIFO, become a child subreaper, start the
+ * plugins in graph order, serve every plugin's TTRPC services on the listening socket inherited as fd 0
+ * (or {@code -socket}), report ready on the ready pipe, and run until the shutdown service triggers
+ * (Shutdown RPC) or SIGTERM/SIGINT arrives; then stop the server, close the plugins in reverse order and
+ * remove the socket, all within {@code jshim.shutdown-timeout}. SIGUSR1 logs every thread's stack.
+ */
+final class DaemonAction {
+    private final ShimOptions options;
+    private final ShimManager manager;
+    private final ShimConfig config;
+    private final Posix posix;
+    private final Map<String, String> env;
+    private final CountDownLatch signalled = new CountDownLatch(1);
+    private Logger log;
+
+    DaemonAction(ShimOptions options, ShimManager manager, ShimConfig config, Posix posix, Map<String, String> env) {
+        this.options = requireNonNull(options, "options is null");
+        this.manager = requireNonNull(manager, "manager is null");
+        this.config = requireNonNull(config, "config is null");
+        this.posix = requireNonNull(posix, "posix is null");
+        this.env = Map.copyOf(env);
+    }
+
+    /** Runs the daemon; returns the exit code. */
+    int run() {
+        int readyFd = readyFd();
+        LoadedPlugins plugins = null;
+        TtrpcServer server = null;
+        Path socketPath = null;
+        try {
+            redirectStderrToLogFifo();
+            ShimLogging.configure(options.debug() ? "debug" : config.framework().logLevel(),
+                    Map.of("runtime", manager.name()));
+            log = LoggerFactory.getLogger(DaemonAction.class);
+            posix.setChildSubreaper();
+            ServerSocketChannel listening = listeningChannel();
+            socketPath = localPath(listening);
+
+            PluginDiscovery discovery = new PluginDiscovery(Shim.class.getClassLoader(), pluginsDir());
+            List<DiscoveredPlugin> discovered = discovery.discover();
+            ShimConfig effective = config.withReferencesFrom(discovery.jarLoaders());
+            PluginRegistry registry = new PluginRegistry(discovered, effective);
+            plugins = registry.start(options, binder -> binder.bind(Posix.class).toInstance(posix));
+            server = server(plugins, effective, discovery);
+            server.serve(listening);
+            installSignalHandlers();
+            ready(readyFd, StartAction.READY);
+            readyFd = -1;
+            log.atInfo().addKeyValue("pid", ProcessHandle.current().pid()).addKeyValue("namespace", options.namespace())
+                    .addKeyValue("path", options.bundle()).log("shim daemon serving");
+            awaitShutdown(plugins.exposed(ShutdownService.class));
+            return stop(server, plugins, socketPath);
+        } catch (Throwable e) {
+            String message = e instanceof ShimException ? e.getMessage() : "failed to run shim daemon: " + e;
+            if (log != null) {
+                log.atError().setCause(e).log(message);
+            }
+            if (readyFd >= 0) {
+                ready(readyFd, message);
+            }
+            if (server != null) {
+                server.shutdown(Duration.ZERO);
+            }
+            if (plugins != null) {
+                try {
+                    plugins.close();
+                } catch (RuntimeException closeFailure) {
+                    e.addSuppressed(closeFailure);
+                }
+            }
+            removeSocket(socketPath);
+            return 1;
+        }
+    }
+
+    private TtrpcServer server(LoadedPlugins plugins, ShimConfig effective, PluginDiscovery discovery) {
+        Map<BindableService, String> services = plugins.services();
+        if (services.isEmpty()) {
+            throw new ShimException("failed to start shim: no plugin contributes a TTRPC service (scanned "
+                    + discovery.scanned() + "; started " + plugins.started().stream().map(p -> p.uri()).toList()
+                    + "; skipped " + plugins.skipped() + ")");
+        }
+        TtrpcServer.Builder builder = TtrpcServer.builder();
+        Map<String, String> serviceOwners = new java.util.HashMap<>();
+        services.forEach((service, uri) -> {
+            String name = service.bindService().name();
+            String previous = serviceOwners.putIfAbsent(name, uri);
+            if (previous != null) {
+                throw new PluginException("failed to register TTRPC service " + name + " of plugin " + uri
+                        + ": already registered by plugin " + previous);
+            }
+            builder.addService(service);
+            log.atDebug().addKeyValue("service", name).addKeyValue("id", uri).log("registering ttrpc service");
+        });
+        for (ServerInterceptor interceptor : plugins.interceptors(effective.framework().interceptorOrder())) {
+            builder.intercept(interceptor);
+        }
+        return builder.build();
+    }
+
+    private void awaitShutdown(Optional<ShutdownService> shutdown) throws InterruptedException {
+        if (shutdown.isPresent()) {
+            Thread.ofVirtual().name("signal-bridge").start(() -> {
+                try {
+                    signalled.await();
+                    shutdown.get().shutdown();
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            shutdown.get().awaitShutdown();
+        } else {
+            signalled.await();
+        }
+        log.info("shim daemon shutting down");
+    }
+
+    /** Bounded shutdown: server drain, plugins closed in reverse order, socket removed. */
+    private int stop(TtrpcServer server, LoadedPlugins plugins, Path socketPath) {
+        Duration timeout = config.framework().shutdownTimeout();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Thread watchdog = Thread.ofPlatform().daemon().name("shutdown-watchdog").start(() -> {
+            try {
+                Thread.sleep(timeout.plusMillis(500));
+                log.error("shim shutdown timeout after {} ms: exiting", timeout.toMillis());
+                removeSocket(socketPath);
+                ShimLogging.shutdown();
+                Runtime.getRuntime().halt(1);
+            } catch (InterruptedException ignored) {
+                // finished in time
+            }
+        });
+        int code = 0;
+        if (!server.shutdown(remaining(deadline))) {
+            log.warn("ttrpc server did not drain within the shutdown timeout");
+        }
+        try {
+            plugins.close();
+        } catch (RuntimeException e) {
+            log.atError().setCause(e).log("failed to close plugins");
+            code = 1;
+        }
+        Optional<ShutdownService> shutdown = plugins.exposed(ShutdownService.class);
+        try {
+            if (shutdown.isPresent() && !shutdown.get().awaitDone(remaining(deadline))) {
+                log.error("shim shutdown timeout: shutdown callbacks still running");
+                code = 1;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            code = 1;
+        }
+        removeSocket(socketPath);
+        watchdog.interrupt();
+        log.info("shim daemon exited");
+        return code;
+    }
+
+    private static Duration remaining(long deadline) {
+        long nanos = deadline - System.nanoTime();
+        return nanos > 0 ? Duration.ofNanos(nanos) : Duration.ZERO;
+    }
+
+    @SuppressWarnings("removal")
+    private void installSignalHandlers() {
+        for (String name : List.of("TERM", "INT")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                log.atInfo().addKeyValue("signal", "SIG" + name).log("received signal, shutting down");
+                signalled.countDown();
+            });
+        }
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), signal -> dumpStacks());
+        } catch (IllegalArgumentException e) {
+            log.atWarn().addKeyValue("error", e.getMessage()).log("cannot dump stacks on SIGUSR1");
+        }
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("PIPE"), sun.misc.SignalHandler.SIG_IGN);
+        } catch (IllegalArgumentException ignored) {
+            // the JVM already handles SIGPIPE
+        }
+    }
+
+    private void dumpStacks() {
+        StringBuilder dump = new StringBuilder("=== BEGIN thread stack dump ===\n");
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            dump.append('"').append(thread.getName()).append("\" #").append(thread.threadId())
+                    .append(thread.isDaemon() ? " daemon" : "").append(' ').append(thread.getState()).append('\n');
+            for (StackTraceElement element : stack) {
+                dump.append("\tat ").append(element).append('\n');
+            }
+            dump.append('\n');
+        });
+        dump.append("=== END thread stack dump ===");
+        log.info(dump.toString());
+    }
+
+    private Optional<Path> pluginsDir() {
+        String dir = config.framework().pluginsDir();
+        return dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir));
+    }
+
+    /** The bundle's {@code log} FIFO becomes fd 2 (containerd reads it); without the FIFO stderr stays. */
+    private void redirectStderrToLogFifo() {
+        Path fifo = options.bundle().resolve("log");
+        if (!Files.exists(fifo)) {
+            return;
+        }
+        int fd = posix.open(fifo, FileCalls.O_WRONLY | FileCalls.O_CLOEXEC, 0);
+        posix.dup2(fd, 2);
+        posix.close(fd);
+    }
+
+    private ServerSocketChannel listeningChannel() throws IOException {
+        if (!options.socket().isEmpty()) {
+            Path path = SocketAddress.pathOf(options.socket());
+            Files.deleteIfExists(path);
+            ServerSocketChannel channel = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+            channel.bind(UnixDomainSocketAddress.of(path));
+            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            return channel;
+        }
+        Channel inherited = System.inheritedChannel();
+        if (inherited instanceof ServerSocketChannel server) {
+            return server;
+        }
+        throw new ShimException("failed to serve: no listening socket inherited on fd 0 (got "
+                + (inherited == null ? "none" : inherited.getClass().getSimpleName())
+                + ") and no -socket flag; the daemon is started by the start action");
+    }
+
+    private static Path localPath(ServerSocketChannel channel) throws IOException {
+        return channel.getLocalAddress() instanceof UnixDomainSocketAddress unix ? unix.getPath() : null;
+    }
+
+    private void removeSocket(Path socketPath) {
+        if (socketPath == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(socketPath);
+        } catch (IOException e) {
+            if (log != null) {
+                log.atWarn().addKeyValue("path", socketPath).setCause(e).log("failed to remove shim socket");
+            }
+        }
+    }
+
+    private int readyFd() {
+        String value = env.get(StartAction.READY_FD_ENV);
+        if (value == null || value.isBlank()) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void ready(int fd, String message) {
+        if (fd < 0) {
+            return;
+        }
+        try {
+            byte[] bytes = (message + "\n").getBytes(StandardCharsets.UTF_8);
+            posix.write(fd, bytes, 0, bytes.length);
+        } catch (RuntimeException e) {
+            if (log != null) {
+                log.atWarn().setCause(e).log("failed to report to the start process");
+            }
+        } finally {
+            try {
+                posix.close(fd);
+            } catch (RuntimeException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.jshim.framework;
+
+import io.jshim.api.task.v2.DeleteResponse;
+import io.jshim.framework.config.ShimConfig;
+import io.jshim.framework.registry.PluginDiscovery;
+import io.jshim.framework.registry.PluginRegistry;
+import io.jshim.posix.Posix;
+import io.jshim.posix.PosixImplementation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Java {@code shim.Run}: the whole shim binary behind one call from the runtime's {@code main}.
+ *
+ * <pre>{@code
+ * public static void main(String[] args) {
+ *     Shim.run(new JruncManager(), args);   // never returns
+ * }
+ * }</pre>
+ *
+ * <p>Flags as containerd passes them ({@code -namespace -id -address -publish-binary -bundle -socket
+ * -debug-socket -debug -v -info}, plus {@code -print-config}); actions {@code start}, {@code delete}, or
+ * none (the daemon). An error prints {@code <runtime name>: <message>} on stderr and exits 1.
+ */
+public final class Shim {
+    private Shim() {
+    }
+
+    /** Runs the shim for {@code args} and exits the JVM with its exit code. */
+    public static void run(ShimManager manager, String[] args) {
+        int code = execute(manager, List.of(args), System.getenv(), System.in, System.out, System.err);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Runs the shim and returns its exit code (the JVM keeps running). */
+    public static int execute(ShimManager manager, List<String> args, Map<String, String> env, InputStream stdin,
+            PrintStream out, PrintStream err) {
+        String binary = binaryName(manager.name());
+        ShimFlags flags;
+        try {
+            flags = ShimFlags.parse(args);
+        } catch (ShimFlags.FlagException e) {
+            err.println(manager.name() + ": " + e.getMessage());
+            err.print(ShimFlags.usage(binary));
+            return 1;
+        }
+        try {
+            if (flags.version()) {
+                out.printf("%s:%n  Version:  %s%n  Revision: %s%n  Java version: %s%n%n", binary, manager.version(),
+                        manager.revision(), Runtime.version());
+                return 0;
+            }
+            if (flags.info()) {
+                out.write(manager.info(stdin).toByteArray());
+                out.flush();
+                return 0;
+            }
+            ShimConfig config = ShimConfig.load(env, Shim.class.getClassLoader());
+            if (flags.printConfig()) {
+                printConfig(config, out);
+                return 0;
+            }
+            ShimOptions options = options(flags, env);
+            return switch (flags.action()) {
+                case "start" -> {
+                    String printed = new StartAction(options, manager, config.framework(), posix(config), env,
+                            StartAction.daemonCommand(args)).run(stdin);
+                    out.print(printed);
+                    out.flush();
+                    yield 0;
+                }
+                case "delete" -> {
+                    ShimManager.StopStatus status = manager.delete(options);
+                    DeleteResponse.Builder response = DeleteResponse.newBuilder()
+                            .setPid(status.pid())
+                            .setExitStatus(status.exitStatus());
+                    if (status.exitedAt() != null) {
+                        response.setExitedAt(com.google.protobuf.Timestamp.newBuilder()
+                                .setSeconds(status.exitedAt().getEpochSecond()).setNanos(status.exitedAt().getNano()));
+                    }
+                    out.write(response.build().toByteArray());
+                    out.flush();
+                    yield 0;
+                }
+                default -> new DaemonAction(options, manager, config, posix(config), env).run();
+            };
+        } catch (Exception e) {
+            err.println(manager.name() + ": " + (e instanceof ShimException ? e.getMessage() : e.toString()));
+            return 1;
+        }
+    }
+
+    /** containerd's {@code BinaryName}: {@code io.containerd.jrunc.v2} -> {@code containerd-shim-jrunc-v2}. */
+    static String binaryName(String runtime) {
+        String[] parts = runtime.split("\\.");
+        if (parts.length < 2) {
+            return runtime;
+        }
+        return "containerd-shim-" + parts[parts.length - 2] + "-" + parts[parts.length - 1];
+    }
+
+    private static ShimOptions options(ShimFlags flags, Map<String, String> env) throws IOException {
+        Path bundle = flags.bundle().isEmpty() ? Path.of("").toAbsolutePath() : Path.of(flags.bundle()).toAbsolutePath();
+        return new ShimOptions(flags.namespace(), flags.id(), bundle, flags.debug(), flags.address(),
+                flags.publishBinary(), env.getOrDefault("TTRPC_ADDRESS", ""), flags.socket(), flags.debugSocket());
+    }
+
+    private static Posix posix(ShimConfig config) {
+        return PosixImplementation.fromConfig(config.framework().posix()).create();
+    }
+
+    private static void printConfig(ShimConfig config, PrintStream out) {
+        PluginDiscovery discovery = new PluginDiscovery(Shim.class.getClassLoader(),
+                config.framework().pluginsDir().isBlank() ? Optional.empty() : Optional.of(Path.of(config.framework().pluginsDir())));
+        var discovered = discovery.discover();
+        ShimConfig effective = config.withReferencesFrom(discovery.jarLoaders());
+        PluginRegistry registry = new PluginRegistry(discovered, effective);
+        out.println("# configuration file: " + effective.file().map(Path::toString).orElse("(none; defaults)"));
+        out.println(effective.render());
+        out.println("# plugins in start order (scanned " + discovery.scanned() + "):");
+        out.print(registry.describe());
+        out.flush();
+    }
+}

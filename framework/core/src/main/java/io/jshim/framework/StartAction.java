@@ -1,0 +1,268 @@
+package io.jshim.framework;
+
+import static java.util.Objects.requireNonNull;
+
+import io.jshim.framework.config.FrameworkSettings;
+import io.jshim.posix.FileCalls;
+import io.jshim.posix.PipeFds;
+import io.jshim.posix.Posix;
+import io.jshim.posix.SpawnRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code start} action: find or start the group's daemon and report its address. Deliberately lean:
+ * no Guice, no logging framework, no plugins.
+ *
+ * <ol>
+ *   <li>address = {@link SocketAddress#of}(-address, -namespace, {@link ShimManager#groupId});</li>
+ *   <li>if the socket answers, the group's daemon exists: write {@code address} and print it;</li>
+ *   <li>else remove a stale socket, bind it (mode 0600, parent dir created), and spawn the daemon (same
+ *       command line minus {@code start}, new session, stdout/stderr on {@code /dev/null} because
+ *       containerd 1.6 waits for them to close, the listening socket as fd 0, a ready pipe as fd 3);</li>
+ *   <li>wait (bounded) until the daemon writes {@code ok} or its error on the pipe, or dies;</li>
+ *   <li>set the daemon's OOM score to containerd's + 1 (max 1000), let the manager act on the new pid,
+ *       write {@code address} and {@code bootstrap.json} in the bundle and print the address.</li>
+ * </ol>
+ */
+final class StartAction {
+    /** Environment variable telling the daemon which fd is the ready pipe. */
+    static final String READY_FD_ENV = "JSHIM_READY_FD";
+    static final int READY_FD = 3;
+    static final String READY = "ok";
+    private static final short POLLIN = 1;
+
+    private final ShimOptions options;
+    private final ShimManager manager;
+    private final FrameworkSettings settings;
+    private final Posix posix;
+    private final Map<String, String> env;
+    private final List<String> daemonCommand;
+
+    /**
+     * @param daemonCommand the full command line of the daemon (program first)
+     */
+    StartAction(ShimOptions options, ShimManager manager, FrameworkSettings settings, Posix posix,
+            Map<String, String> env, List<String> daemonCommand) {
+        this.options = requireNonNull(options, "options is null");
+        this.manager = requireNonNull(manager, "manager is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.posix = requireNonNull(posix, "posix is null");
+        this.env = Map.copyOf(env);
+        this.daemonCommand = List.copyOf(daemonCommand);
+    }
+
+    /** Starts (or finds) the daemon; returns what to print on stdout. */
+    String run(InputStream stdin) throws Exception {
+        String groupId = manager.groupId(options);
+        String address = SocketAddress.of(options.address(), options.namespace(), groupId);
+        Path socket = SocketAddress.pathOf(address);
+        if (Files.exists(socket)) {
+            if (answers(socket)) {
+                writeBundleFiles(address);
+                return output(address);
+            }
+            Files.deleteIfExists(socket);
+        }
+        Files.createDirectories(socket.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        int listenFd = posix.listenUnix(socket);
+        int pid;
+        PipeFds ready;
+        try {
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            ready = posix.pipe2(FileCalls.O_CLOEXEC);
+            try {
+                Map<String, String> daemonEnv = new HashMap<>(env);
+                daemonEnv.put(READY_FD_ENV, Integer.toString(READY_FD));
+                pid = posix.spawn(SpawnRequest.builder(daemonCommand.getFirst())
+                        .argv(daemonCommand)
+                        .env(daemonEnv)
+                        .workingDirectory(options.bundle())
+                        .mapFd(0, listenFd)
+                        .mapFd(READY_FD, ready.writeFd())
+                        .newSession(true)
+                        .build());
+            } finally {
+                posix.close(ready.writeFd());
+            }
+        } catch (RuntimeException | IOException e) {
+            Files.deleteIfExists(socket);
+            throw new ShimException("failed to start shim daemon for " + address + ": " + e.getMessage(), e);
+        } finally {
+            posix.close(listenFd);
+        }
+        try {
+            awaitReady(ready.readFd(), pid);
+            adjustOomScore(pid);
+            manager.daemonStarted(options, pid, stdin);
+            writeBundleFiles(address);
+        } catch (Exception e) {
+            killQuietly(pid);
+            Files.deleteIfExists(socket);
+            throw e;
+        } finally {
+            posix.close(ready.readFd());
+        }
+        return output(address);
+    }
+
+    /** What {@code start} prints: plain for containerd 1.6, JSON when {@code MAX_SHIM_VERSION} is set. */
+    String output(String address) {
+        String max = env.get("MAX_SHIM_VERSION");
+        if (max == null || max.isBlank()) {
+            return address;
+        }
+        return bootstrapJson(address, version(max));
+    }
+
+    private int version(String max) {
+        try {
+            return Math.min(settings.addressVersion(), Integer.parseInt(max.trim()));
+        } catch (NumberFormatException e) {
+            return 2;
+        }
+    }
+
+    static String bootstrapJson(String address, int version) {
+        return "{\"version\":" + version + ",\"address\":\"" + address.replace("\\", "\\\\").replace("\"", "\\\"")
+                + "\",\"protocol\":\"ttrpc\"}";
+    }
+
+    private void writeBundleFiles(String address) throws IOException {
+        writeAtomically(options.bundle().resolve("address"), address);
+        String max = env.get("MAX_SHIM_VERSION");
+        int version = max == null || max.isBlank() ? 2 : version(max);
+        writeAtomically(options.bundle().resolve("bootstrap.json"), bootstrapJson(address, version));
+    }
+
+    private static void writeAtomically(Path target, String content) throws IOException {
+        Path temp = target.resolveSibling("." + target.getFileName());
+        Files.writeString(temp, content, StandardCharsets.UTF_8);
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static boolean answers(Path socket) {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return channel.isConnected();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Reads the ready pipe until EOF, bounded by the start timeout. */
+    private void awaitReady(int readFd, int pid) {
+        long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        while (true) {
+            long remaining = Duration.ofNanos(deadline - System.nanoTime()).toMillis();
+            if (remaining <= 0) {
+                throw new ShimException("failed to start shim daemon (pid " + pid + "): not ready after "
+                        + settings.startTimeout().toMillis() + " ms" + exitOf(pid));
+            }
+            if (posix.poll(readFd, POLLIN, (int) Math.min(remaining, Integer.MAX_VALUE)) <= 0) {
+                continue;
+            }
+            int n = posix.read(readFd, buffer, 0, buffer.length);
+            if (n <= 0) {
+                break;
+            }
+            received.write(buffer, 0, n);
+        }
+        String message = received.toString(StandardCharsets.UTF_8).strip();
+        if (message.equals(READY)) {
+            return;
+        }
+        if (message.isEmpty()) {
+            throw new ShimException("failed to start shim daemon (pid " + pid + "): it exited before it was ready"
+                    + exitOf(pid));
+        }
+        throw new ShimException(message);
+    }
+
+    private String exitOf(int pid) {
+        try {
+            for (int i = 0; i < 20; i++) {
+                Optional<io.jshim.posix.ExitStatus> status = posix.waitpidNoHang(pid);
+                if (status.isPresent()) {
+                    return " (" + status.get() + ")";
+                }
+                Thread.sleep(10);
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            return "";
+        }
+        return "";
+    }
+
+    private void killQuietly(int pid) {
+        try {
+            posix.kill(pid, io.jshim.posix.ProcessCalls.SIGKILL);
+            posix.waitpidNoHang(pid);
+        } catch (RuntimeException ignored) {
+            // already gone
+        }
+    }
+
+    /** containerd's {@code AdjustOOMScore}: the daemon gets its parent's (containerd's) score + 1, max 1000. */
+    private static void adjustOomScore(int pid) {
+        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+        if (parent.isEmpty()) {
+            return;
+        }
+        Path parentScore = Path.of("/proc", Long.toString(parent.get().pid()), "oom_score_adj");
+        Path daemonScore = Path.of("/proc", Integer.toString(pid), "oom_score_adj");
+        try {
+            int score = Integer.parseInt(Files.readString(parentScore).trim());
+            Files.writeString(daemonScore, Integer.toString(Math.min(score + 1, 1000)));
+        } catch (IOException | NumberFormatException e) {
+            throw new ShimException("failed to adjust OOM score of shim daemon " + pid + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The daemon's command line: this process's own command line ({@code /proc/self/cmdline}, so it works
+     * whatever launcher started the JVM) with the shim arguments minus the {@code start} action.
+     */
+    static List<String> daemonCommand(List<String> shimArgs) {
+        List<String> self;
+        try {
+            String raw = Files.readString(Path.of("/proc/self/cmdline"), StandardCharsets.UTF_8);
+            self = new ArrayList<>(List.of(raw.split("\0")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("failed to read /proc/self/cmdline: " + e.getMessage(), e);
+        }
+        int prefix = self.size() - shimArgs.size();
+        if (prefix < 1 || !self.subList(prefix, self.size()).equals(shimArgs)) {
+            throw new ShimException("failed to derive the daemon command line: /proc/self/cmdline " + self
+                    + " does not end with the shim arguments " + shimArgs);
+        }
+        List<String> command = new ArrayList<>(self.subList(0, prefix));
+        if (!command.getFirst().startsWith("/")) {
+            try {
+                command.set(0, Path.of("/proc/self/exe").toRealPath().toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException("failed to resolve /proc/self/exe: " + e.getMessage(), e);
+            }
+        }
+        List<String> args = new ArrayList<>(shimArgs);
+        args.remove(args.lastIndexOf("start"));
+        command.addAll(args);
+        return command;
+    }
+}
