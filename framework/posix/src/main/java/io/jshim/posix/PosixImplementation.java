@@ -13,7 +13,7 @@ public enum PosixImplementation {
   public Posix create() {
     return switch (this) {
       case FFM -> new FfmPosix();
-      case JNR -> throw new UnsupportedOperationException("the jnr-posix implementation is not in this build yet");
+      case JNR -> new JnrPosix();
     };
   }
 
