@@ -3,7 +3,6 @@ package io.jshim.plugin.pprofjfr;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -42,6 +41,8 @@ public final class DebugServer implements AutoCloseable {
     private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
     private static final String STAGED_SOCKET_NAME = "s";
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
 
     private final Path socketPath;
     private final Path stateDir;
@@ -149,7 +150,7 @@ public final class DebugServer implements AutoCloseable {
         if (!Files.exists(socketPath, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        if (!"socket".equals(fileType())) {
+        if (!isSocket(socketPath)) {
             throw new DebugServerException("failed to start debug server on " + socketPath + ": the path exists and is not a socket", null);
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -161,17 +162,16 @@ public final class DebugServer implements AutoCloseable {
         }
     }
 
-    private String fileType() throws IOException {
-        Object other = Files.getAttribute(socketPath, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        int mode = (Integer) other;
-        return (mode & 0170000) == 0140000 ? "socket" : "other";
+    private static boolean isSocket(Path path) throws IOException {
+        int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        return (mode & S_IFMT) == S_IFSOCK;
     }
 
     private static void deleteQuietly(Path path) {
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
-            log.warn("failed to delete staging path={}: {}", path, new UncheckedIOException(e).getMessage());
+            log.warn("failed to delete staging path={}: {}", path, e.toString());
         }
     }
 }
