@@ -38,6 +38,19 @@ public final class TomlRuncOptions {
         } catch (IOException e) {
             throw new TaskException.InvalidArgument("failed to read runtime options file " + file + ": " + e, e);
         }
+        return map(toml, file.toString());
+    }
+
+    /**
+     * Parses an in-memory TOML document ({@code runtimeoptions.v1.Options.config_body}).
+     *
+     * @param name names the source in messages
+     */
+    public static RuncOptions parse(String toml, String name) {
+        return map(Toml.parse(toml), name);
+    }
+
+    private static RuncOptions map(TomlParseResult toml, String file) {
         if (toml.hasErrors()) {
             throw new TaskException.InvalidArgument("failed to parse runtime options file " + file + ": "
                     + toml.errors().stream().map(Object::toString).collect(Collectors.joining("; ")));
@@ -62,7 +75,7 @@ public final class TomlRuncOptions {
         return key.replace("_", "").replace("-", "").toLowerCase(Locale.ROOT);
     }
 
-    private static String string(Map<String, Object> values, String key, Path file) {
+    private static String string(Map<String, Object> values, String key, String file) {
         Object v = values.get(key);
         if (v == null) {
             return "";
@@ -73,7 +86,7 @@ public final class TomlRuncOptions {
         throw wrongType(file, key, "a string", v);
     }
 
-    private static boolean bool(Map<String, Object> values, String key, Path file) {
+    private static boolean bool(Map<String, Object> values, String key, String file) {
         Object v = values.get(key);
         if (v == null) {
             return false;
@@ -84,7 +97,7 @@ public final class TomlRuncOptions {
         throw wrongType(file, key, "a boolean", v);
     }
 
-    private static int integer(Map<String, Object> values, String key, Path file) {
+    private static int integer(Map<String, Object> values, String key, String file) {
         Object v = values.get(key);
         if (v == null) {
             return 0;
@@ -95,7 +108,7 @@ public final class TomlRuncOptions {
         throw wrongType(file, key, "an unsigned 32-bit integer", v);
     }
 
-    private static TaskException wrongType(Path file, String key, String expected, Object v) {
+    private static TaskException wrongType(String file, String key, String expected, Object v) {
         String shown = v instanceof TomlTable ? "a table" : String.valueOf(v);
         return new TaskException.InvalidArgument("failed to parse runtime options file " + file + ": " + key
                 + " must be " + expected + ", got " + shown);
