@@ -18,6 +18,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * VM facts, the JVM's counterpart of the Go shim's {@code net/http/pprof} debug socket.
  *
  * <p>Requests run on virtual threads; Jetty keeps at most {@value #MAX_PLATFORM_THREADS} platform threads (its
- * selector among them). Dumps are written into {@code stateDir}, streamed back and deleted.
+ * selector among them) plus its timer thread, all named {@code jshim-debug-*}. Dumps are written into {@code stateDir}, streamed back and deleted.
  *
  * <pre>{@code
  * try (DebugServer server = new DebugServer(Path.of("/run/containerd/s/abc.debug"), stateDir)) {
@@ -67,7 +68,7 @@ public final class DebugServer implements AutoCloseable {
         threads.setName("jshim-debug");
         threads.setReservedThreads(0);
         threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("jshim-debug-request-"));
-        this.server = new Server(threads);
+        this.server = new Server(threads, new ScheduledExecutorScheduler("jshim-debug-scheduler", true), null);
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
 
         HttpConfiguration http = new HttpConfiguration();

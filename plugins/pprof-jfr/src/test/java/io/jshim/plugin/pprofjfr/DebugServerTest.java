@@ -9,7 +9,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,6 +89,21 @@ class DebugServerTest {
             virtual.join();
         }
         assertThat(dumpsLeftIn(stateDir)).isEmpty();
+    }
+
+    @Test
+    void jettyRunsOnAFewNamedPlatformThreadsAndRequestsOnVirtualThreads() throws Exception {
+        String dump = curl.get("/debug/threads").text();
+        Matcher header = Pattern.compile("(?m)^#\\d+ \"([^\"]+)\"( virtual)?").matcher(dump);
+        List<String> platform = new ArrayList<>();
+        List<String> virtual = new ArrayList<>();
+        while (header.find()) {
+            (header.group(2) == null ? platform : virtual).add(header.group(1));
+        }
+        assertThat(virtual).as("this request's thread").anyMatch(name -> name.startsWith("jshim-debug-request-"));
+        assertThat(platform).as("Jetty's platform threads").filteredOn(name -> name.startsWith("jshim-debug"))
+                .hasSizeBetween(1, 5);
+        assertThat(platform).as("no unnamed Jetty pool or timer").noneMatch(name -> name.startsWith("qtp") || name.startsWith("Scheduler-"));
     }
 
     @Test
