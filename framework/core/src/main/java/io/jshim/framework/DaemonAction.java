@@ -11,6 +11,8 @@ import io.jshim.framework.registry.PluginDiscovery;
 import io.jshim.framework.registry.PluginRegistry;
 import io.jshim.posix.FileCalls;
 import io.jshim.posix.Posix;
+import io.jshim.posix.ProcessLauncher;
+import io.jshim.posix.ProcessReaper;
 import io.jshim.ttrpc.BindableService;
 import io.jshim.ttrpc.ServerInterceptor;
 import io.jshim.ttrpc.TtrpcServer;
@@ -30,7 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon (no action): log to the bundle's {@code log} FIFO, become a child subreaper, start the
+ * The daemon (no action): log to the bundle's {@code log} FIFO, become a child subreaper and start the
+ * {@link ProcessReaper} (bound for plugins with {@link Posix} and {@link ProcessLauncher}), start the
  * plugins in graph order, serve every plugin's TTRPC services on the listening socket inherited as fd 0
  * (or {@code -socket}), report ready on the ready pipe, and run until the shutdown service triggers
  * (Shutdown RPC) or SIGTERM/SIGINT arrives; then stop the server, close the plugins in reverse order and
@@ -58,6 +61,7 @@ final class DaemonAction {
         int readyFd = readyFd();
         LoadedPlugins plugins = null;
         TtrpcServer server = null;
+        ProcessReaper reaper = null;
         Path socketPath = null;
         try {
             redirectStderrToLogFifo();
@@ -65,6 +69,10 @@ final class DaemonAction {
                     Map.of("runtime", manager.name()));
             log = LoggerFactory.getLogger(DaemonAction.class);
             posix.setChildSubreaper();
+            reaper = new ProcessReaper(posix);
+            reaper.start();
+            ProcessReaper startedReaper = reaper;
+            ProcessLauncher launcher = new ProcessLauncher(posix, reaper);
             ServerSocketChannel listening = listeningChannel();
             socketPath = localPath(listening);
 
@@ -72,7 +80,11 @@ final class DaemonAction {
             List<DiscoveredPlugin> discovered = discovery.discover();
             ShimConfig effective = config.withReferencesFrom(discovery.jarLoaders());
             PluginRegistry registry = new PluginRegistry(discovered, effective);
-            plugins = registry.start(options, binder -> binder.bind(Posix.class).toInstance(posix));
+            plugins = registry.start(options, binder -> {
+                binder.bind(Posix.class).toInstance(posix);
+                binder.bind(ProcessReaper.class).toInstance(startedReaper);
+                binder.bind(ProcessLauncher.class).toInstance(launcher);
+            });
             server = server(plugins, effective, discovery);
             server.serve(listening);
             installSignalHandlers();
@@ -81,7 +93,9 @@ final class DaemonAction {
             log.atInfo().addKeyValue("pid", ProcessHandle.current().pid()).addKeyValue("namespace", options.namespace())
                     .addKeyValue("path", options.bundle()).log("shim daemon serving");
             awaitShutdown(plugins.exposed(ShutdownService.class));
-            return stop(server, plugins, socketPath);
+            int code = stop(server, plugins, socketPath);
+            reaper.close();
+            return code;
         } catch (Throwable e) {
             String message = e instanceof ShimException ? e.getMessage() : "failed to run shim daemon: " + e;
             if (log != null) {
@@ -101,6 +115,9 @@ final class DaemonAction {
                 }
             }
             removeSocket(socketPath);
+            if (reaper != null) {
+                reaper.close();
+            }
             return 1;
         }
     }
