@@ -76,7 +76,13 @@ final class DebugRouter extends Handler.Abstract {
     }
 
     private static Query query(Request request) {
-        Fields fields = Request.extractQueryParameters(request);
+        Fields fields;
+        try {
+            fields = Request.extractQueryParameters(request);
+        } catch (RuntimeException e) {
+            throw EndpointException.badRequest("invalid query string \"" + request.getHttpURI().getQuery()
+                    + "\": " + e.getMessage() + "; expected name=value pairs joined by &, percent-encoded");
+        }
         Map<String, String> values = new LinkedHashMap<>();
         for (Fields.Field field : fields) {
             values.put(field.getName(), field.getValue());

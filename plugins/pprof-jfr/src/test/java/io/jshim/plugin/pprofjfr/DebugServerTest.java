@@ -165,6 +165,13 @@ class DebugServerTest {
     }
 
     @Test
+    void malformedQueryIs400() throws Exception {
+        UnixCurl.Answer answer = curl.get("/debug/jfr/start?duration=%zz");
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.text()).contains("invalid query string");
+    }
+
+    @Test
     void recordingStateConflictsAre409() throws Exception {
         assertThat(curl.get("/debug/jfr/stop").status()).isEqualTo(409);
         assertThat(curl.get("/debug/jfr/dump").text()).contains("nothing recorded yet", "/debug/jfr/start");
