@@ -17,8 +17,8 @@ import java.nio.file.Path;
  * {@code -debug}. Otherwise it skips itself before any of its other classes, or Jetty's, is loaded: this descriptor
  * names them only on the path that serves.
  *
- * <p>The socket is {@code -debug-socket} when containerd passes it, else the task socket ({@code -socket}) plus
- * {@value #DEBUG_SOCKET_SUFFIX}; it has mode 0600.
+ * <p>The socket is {@code -debug-socket} when containerd passes it, else the task socket ({@code -socket}, or the
+ * listening socket inherited on fd 0) plus {@value #DEBUG_SOCKET_SUFFIX}; it has mode 0600.
  */
 public final class PprofJfrPlugin implements ShimPlugin {
     /** Appended to the task socket path to name the debug socket when {@code -debug-socket} is not given. */
@@ -53,21 +53,7 @@ public final class PprofJfrPlugin implements ShimPlugin {
             throw new SkipPluginException("the shim runs without -debug (set plugins.\"" + type() + "\"." + id()
                     + ".always = true to serve the debug socket anyway)");
         }
-        Path socket = debugSocket(options);
+        Path socket = DebugSocketPath.resolve(options, DebugSocketPath.inheritedChannel());
         return PprofJfrModule.serving(socket, context.stateDir());
-    }
-
-    private static Path debugSocket(ShimOptions options) throws SkipPluginException {
-        if (!options.debugSocket().isEmpty()) {
-            return Path.of(withoutScheme(options.debugSocket()));
-        }
-        if (!options.socket().isEmpty()) {
-            return Path.of(withoutScheme(options.socket()) + DEBUG_SOCKET_SUFFIX);
-        }
-        throw new SkipPluginException("no debug socket path: the shim got neither -debug-socket nor -socket");
-    }
-
-    private static String withoutScheme(String address) {
-        return address.startsWith("unix://") ? address.substring("unix://".length()) : address;
     }
 }
