@@ -1,0 +1,125 @@
+package io.jshim.plugin.taskrunc.manager;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Any;
+import io.jshim.framework.ShimManager;
+import io.jshim.framework.ShimOptions;
+import io.jshim.plugin.taskrunc.container.BundleSpec;
+import io.jshim.plugin.taskrunc.container.ContainerFactory;
+import io.jshim.plugin.taskrunc.container.RootfsMounter;
+import io.jshim.plugin.taskrunc.options.OptionsDecoder;
+import io.jshim.plugin.taskrunc.options.RuncOptions;
+import io.jshim.plugin.taskrunc.runc.LauncherCommandRunner;
+import io.jshim.plugin.taskrunc.runc.Runc;
+import io.jshim.plugin.taskrunc.runc.RuncConfig;
+import io.jshim.plugin.taskrunc.runc.RuncException;
+import io.jshim.posix.Posix;
+import io.jshim.posix.PosixImplementation;
+import io.jshim.posix.ProcessLauncher;
+import io.jshim.posix.ProcessReaper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The {@link ShimManager} of {@code containerd-shim-jrunc-v2} (runtime {@code io.containerd.jrunc.v2}):
+ * groups tasks by their sandbox annotations, moves the daemon into the options' {@code shim_cgroup}, and
+ * implements the {@code delete} action ({@code runc delete --force}, unmount the rootfs, exit status 137).
+ */
+public class RuncShimManager implements ShimManager {
+    /** The runtime name containerd uses for this shim. */
+    public static final String RUNTIME_NAME = "io.containerd.jrunc.v2";
+    private static final Logger LOG = LoggerFactory.getLogger(RuncShimManager.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int SIGKILL = 9;
+
+    private final String defaultBinary;
+    private final Path defaultRoot;
+    private final Path cgroupRoot;
+
+    /** With the defaults of containerd's runc shim ({@code runc}, {@code /run/containerd/runc}). */
+    public RuncShimManager() {
+        this("runc", Path.of("/run/containerd/runc"), Path.of("/sys/fs/cgroup"));
+    }
+
+    RuncShimManager(String defaultBinary, Path defaultRoot, Path cgroupRoot) {
+        this.defaultBinary = defaultBinary;
+        this.defaultRoot = defaultRoot;
+        this.cgroupRoot = cgroupRoot;
+    }
+
+    @Override
+    public String name() {
+        return RUNTIME_NAME;
+    }
+
+    @Override
+    public String groupId(ShimOptions options) {
+        return ShimGrouping.groupOf(options.id(), BundleSpec.read(options.bundle()).annotations());
+    }
+
+    @Override
+    public void daemonStarted(ShimOptions options, int daemonPid, InputStream stdin) throws Exception {
+        byte[] data = stdin.readAllBytes();
+        if (data.length == 0) {
+            return;
+        }
+        RuncOptions runcOptions = OptionsDecoder.decode(Any.parseFrom(data));
+        if (!runcOptions.shimCgroup().isEmpty()) {
+            new ShimCgroup(cgroupRoot).join(runcOptions.shimCgroup(), daemonPid);
+        }
+    }
+
+    @Override
+    public StopStatus delete(ShimOptions options) throws Exception {
+        Path bundle = options.bundle();
+        Posix posix = PosixImplementation.FFM.create();
+        try (ProcessReaper reaper = new ProcessReaper(posix)) {
+            reaper.start();
+            Runc runc = runc(options.namespace(), bundle,
+                    new LauncherCommandRunner(posix, new ProcessLauncher(posix, reaper), Duration.ofSeconds(30)));
+            try {
+                runc.delete(options.id(), true);
+            } catch (RuncException e) {
+                LOG.warn("failed to remove runc container id={} error={}", options.id(), e.getMessage());
+            }
+            new RootfsMounter(posix).unmountAll(bundle.resolve("rootfs"));
+        }
+        return new StopStatus(readInitPid(bundle), 128 + SIGKILL, Instant.now());
+    }
+
+    /** The runtime recorded in the bundle's {@code options.json} by Create, else the defaults. */
+    Runc runc(String namespace, Path bundle, io.jshim.plugin.taskrunc.runc.CommandRunner runner) {
+        String binary = defaultBinary;
+        Path root = defaultRoot;
+        boolean systemd = false;
+        Path file = bundle.resolve(ContainerFactory.OPTIONS_FILE);
+        if (Files.exists(file)) {
+            try {
+                JsonNode o = JSON.readTree(file.toFile());
+                binary = o.path("binary_name").asText("").isEmpty() ? binary : o.path("binary_name").asText();
+                root = o.path("root").asText("").isEmpty() ? root : Path.of(o.path("root").asText());
+                systemd = o.path("systemd_cgroup").asBoolean(false);
+            } catch (IOException e) {
+                LOG.warn("failed to read runtime options file={} error={}", file, e.getMessage());
+            }
+        }
+        return new Runc(new RuncConfig(binary, root.resolve(namespace), bundle.resolve("log.json"), systemd, ""),
+                runner);
+    }
+
+    private static int readInitPid(Path bundle) {
+        try {
+            return Integer.parseInt(Files.readString(bundle.resolve("init.pid")).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+}
