@@ -3,7 +3,8 @@
 # server (ttrpc-java) and the Go server, on 1 and 8 connections, and prints calls/s, p50 and p99.
 # Needs: `mvn -pl ttrpc-java/protoc-gen-ttrpc,ttrpc-java/ttrpc,ttrpc-java/interop install -DskipTests`
 # (make build does it), JDK 25 (tools/env.sh), Go and golang-github-containerd-ttrpc-dev.
-# Options through the environment: WARMUP (default 3s), DURATION (default 10s), CALLERS (per connection, default 16).
+# Options through the environment: WARMUP (default 3s), DURATION (default 10s), CALLERS (per connection,
+# default 16), JAVA_OPTS (JVM flags of the Java server).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -12,6 +13,7 @@ source "$top/tools/env.sh"
 WARMUP=${WARMUP:-3s}
 DURATION=${DURATION:-10s}
 CALLERS=${CALLERS:-16}
+JAVA_OPTS=${JAVA_OPTS:---sun-misc-unsafe-memory-access=allow}
 
 work=$(mktemp -d /tmp/ttrpc-bench.XXXXXX)
 pids=()
@@ -32,7 +34,8 @@ cpfile="$here/target/bench-classpath.txt"
 
 wait_socket() { for _ in $(seq 1 200); do [ -S "$1" ] && return 0; sleep 0.05; done; echo "bench: no socket $1" >&2; exit 1; }
 
-java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$jar:$(cat "$cpfile")" io.jshim.ttrpc.interop.BenchServer "$work/java.sock" >/dev/null &
+# shellcheck disable=SC2086
+java $JAVA_OPTS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$jar:$(cat "$cpfile")" io.jshim.ttrpc.interop.BenchServer "$work/java.sock" >/dev/null &
 pids+=($!)
 "$work/ttrpc-interop" server "$work/go.sock" &
 pids+=($!)
