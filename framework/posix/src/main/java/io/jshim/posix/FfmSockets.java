@@ -15,6 +15,8 @@ import java.time.Duration;
 
 /** Unix socket calls and SCM_RIGHTS reception through FFM. */
 final class FfmSockets {
+  private FfmSockets() {}
+
   private static final MethodHandle SOCKET =
       Ffm.capturing("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
   private static final MethodHandle BIND =
@@ -25,7 +27,7 @@ final class FfmSockets {
   private static final MethodHandle RECVMSG =
       Ffm.capturing("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
 
-  int listenUnix(Posix posix, Path path) {
+  static int listenUnix(Posix posix, Path path) {
     byte[] sunPath = sunPath(path);
     int fd = Ffm.callInt("socket", path, (a, cs) -> (int) SOCKET.invokeExact(cs, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     try {
@@ -43,7 +45,7 @@ final class FfmSockets {
     }
   }
 
-  int receiveFd(Posix posix, int listenFd, Duration timeout) {
+  static int receiveFd(Posix posix, int listenFd, Duration timeout) {
     String subject = "on socket fd " + listenFd;
     if (posix.poll(listenFd, FileCalls.POLLIN, timeoutMillis(timeout)) == 0) {
       throw new PosixException("accept", subject + " within " + timeout, Errno.ETIMEDOUT, Ffm.strerror(Errno.ETIMEDOUT));

@@ -11,6 +11,8 @@ import java.lang.invoke.MethodHandle;
 
 /** posix_spawn through FFM. */
 final class FfmSpawner {
+  private FfmSpawner() {}
+
   private static final FunctionDescriptor SPAWN_FN =
       FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
   private static final MethodHandle SPAWN = Ffm.plain("posix_spawn", SPAWN_FN);
@@ -42,7 +44,7 @@ final class FfmSpawner {
   private static final MethodHandle SIGFILLSET = Ffm.plain("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
   private static final MethodHandle SIGEMPTYSET = Ffm.plain("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
-  int spawn(SpawnRequest request) {
+  static int spawn(SpawnRequest request) {
     SpawnPlan plan = SpawnPlan.of(request);
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment actions = arena.allocate(SpawnPlan.OPAQUE_BYTES, 16);

@@ -1,0 +1,4 @@
+/** Baseline: a JVM that does nothing. */
+public final class EmptyMain {
+  public static void main(String[] args) {}
+}
