@@ -44,6 +44,25 @@ public final class ServiceDefinition {
         return methods.keySet();
     }
 
+    /**
+     * The same methods and handlers served under another service name. For a proto service published
+     * under two packages with wire-identical messages (containerd's {@code containerd.task.v2.Task} and
+     * {@code containerd.task.v3.Task}), one implementation serves both: bind it once and register the
+     * definition and its renamed copy. Requests to the renamed service are parsed with the same message
+     * classes, so this is only correct when the two services' messages have the same fields and numbers.
+     *
+     * @param newServiceName the fully qualified proto service name of the copy
+     * @return a new definition named {@code newServiceName}, with this definition's methods in order
+     * @throws IllegalArgumentException when the name is empty or contains {@code /}
+     */
+    public ServiceDefinition renamed(String newServiceName) {
+        Builder builder = builder(newServiceName);
+        for (ServerMethod<?, ?> method : methods.values()) {
+            method.addRenamedTo(builder);
+        }
+        return builder.build();
+    }
+
     ServerMethod<?, ?> method(String methodName) {
         return methods.get(methodName);
     }
@@ -94,6 +113,11 @@ public final class ServiceDefinition {
     /** A method and its handler, typed together. */
     record ServerMethod<Req extends MessageLite, Resp extends MessageLite>(
             MethodDescriptor<Req, Resp> descriptor, UnaryHandler<Req, Resp> handler) {
+
+        void addRenamedTo(Builder builder) {
+            builder.addMethod(MethodDescriptor.create(builder.name, descriptor.method(),
+                    descriptor.requestParser(), descriptor.responseParser()), handler);
+        }
 
         MessageLite invoke(MessageLite request) throws Exception {
             @SuppressWarnings("unchecked")
