@@ -12,9 +12,12 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
-import java.util.Optional;
 
-/** FFM plumbing shared by the FFM implementation: symbol lookup, errno capture, strerror, call helpers. */
+/**
+ * FFM plumbing shared by the FFM implementation: symbol lookup, errno capture, strerror, call helpers.
+ * Linking downcalls and reading C strings are restricted methods; this class is where they happen.
+ */
+@SuppressWarnings("restricted")
 final class Ffm {
   static final Linker LINKER = Linker.nativeLinker();
   static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -37,11 +40,6 @@ final class Ffm {
   /** A downcall that reports errors through its return value (or cannot fail). */
   static MethodHandle plain(String name, FunctionDescriptor descriptor, Linker.Option... options) {
     return LINKER.downcallHandle(symbol(name), descriptor, options);
-  }
-
-  /** A downcall whose symbol may be missing from an older libc. */
-  static Optional<MethodHandle> optionalPlain(String name, FunctionDescriptor descriptor) {
-    return LIBC.find(name).map(s -> LINKER.downcallHandle(s, descriptor));
   }
 
   private static MemorySegment symbol(String name) {

@@ -215,7 +215,8 @@ public final class ProcessReaper implements AutoCloseable {
 
   /**
    * Stops the reaper. The thread ends at once when it is parked (no children); when children still run it
-   * ends after the next exit, which it still routes. Waits at most one second for it.
+   * ends after the next exit, which it still routes (a blocked waitpid cannot be interrupted). Waits at most
+   * one second for it. A process must run only one reaper at a time: two would steal each other's exits.
    */
   @Override
   public void close() {

