@@ -27,6 +27,7 @@ import com.google.inject.name.Named;
 import com.google.inject.name.Names;
 import io.jshim.plugin.taskrunc.stdio.StdioFactory;
 import io.jshim.posix.Posix;
+import io.jshim.ttrpc.BindableService;
 import io.jshim.posix.ProcessLauncher;
 import io.jshim.posix.ProcessReaper;
 
@@ -75,8 +76,8 @@ public final class TaskRuncPlugin implements ShimPlugin {
         @Override
         protected void configure() {
             bind(TaskRuncSettings.class).toInstance(settings);
-            ShimBindings.services(binder()).addBinding().to(Key.get(TaskTtrpcService.class, Names.named("v2")));
-            ShimBindings.services(binder()).addBinding().to(Key.get(TaskTtrpcService.class, Names.named("v3")));
+            ShimBindings.services(binder()).addBinding().to(TaskTtrpcService.class);
+            ShimBindings.services(binder()).addBinding().to(Key.get(BindableService.class, Names.named("v3")));
             ShimBindings.managed(binder()).addBinding().to(ExitSubscription.class);
             ShimBindings.managed(binder()).addBinding().to(OomWatcher.class);
         }
@@ -134,16 +135,15 @@ public final class TaskRuncPlugin implements ShimPlugin {
 
         @Provides
         @Singleton
-        @Named("v2")
-        TaskTtrpcService v2(RuncTasks tasks, CgroupStats stats, Posix posix) {
-            return new TaskTtrpcService(TaskTtrpcService.SERVICE_V2, tasks, stats, posix.getpid());
+        TaskTtrpcService service(RuncTasks tasks, CgroupStats stats, Posix posix) {
+            return new TaskTtrpcService(tasks, stats, posix.getpid());
         }
 
         @Provides
         @Singleton
         @Named("v3")
-        TaskTtrpcService v3(RuncTasks tasks, CgroupStats stats, Posix posix) {
-            return new TaskTtrpcService(TaskTtrpcService.SERVICE_V3, tasks, stats, posix.getpid());
+        BindableService v3(TaskTtrpcService service) {
+            return service.bindV3();
         }
     }
 }

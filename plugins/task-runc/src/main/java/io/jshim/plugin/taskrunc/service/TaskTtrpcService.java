@@ -18,8 +18,6 @@ import io.jshim.plugin.taskrunc.process.ExecProcess;
 import io.jshim.plugin.taskrunc.process.Exit;
 import io.jshim.plugin.taskrunc.stdio.StdioPaths;
 import io.jshim.ttrpc.BindableService;
-import io.jshim.ttrpc.MethodDescriptor;
-import io.jshim.ttrpc.ServiceDefinition;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -27,96 +25,151 @@ import java.util.Objects;
 
 /**
  * The Task service over {@link RuncTasks}: translates requests to domain calls and results to responses; every
- * error is mapped by {@link TaskErrors}. Serves {@code containerd.task.v2.Task} or, with the same handlers,
- * {@code containerd.task.v3.Task}: the two protos differ only in their package (same messages, same field
- * numbers), so v3 requests are read with the v2 message classes.
+ * error is mapped by {@link TaskErrors}. Serves {@code containerd.task.v2.Task}; {@link #bindV3()} serves the same
+ * handlers as {@code containerd.task.v3.Task}: the two protos differ only in their package (same messages, same
+ * field numbers), so v3 requests are read with the v2 message classes.
  */
-public final class TaskTtrpcService implements BindableService {
+public final class TaskTtrpcService extends TaskTtrpc.TaskImplBase {
     /** containerd 1.6+'s service name. */
-    public static final String SERVICE_V2 = "containerd.task.v2.Task";
+    public static final String SERVICE_V2 = TaskTtrpc.SERVICE_NAME;
     /** containerd 2.x's service name (shim API version 3). */
-    public static final String SERVICE_V3 = "containerd.task.v3.Task";
+    public static final String SERVICE_V3 = io.jshim.api.task.v3.TaskTtrpc.SERVICE_NAME;
     private static final Empty EMPTY = Empty.getDefaultInstance();
 
-    private final String service;
     private final RuncTasks tasks;
     private final TaskStats stats;
     private final int shimPid;
 
-    /** @param service {@link #SERVICE_V2} or {@link #SERVICE_V3} */
-    public TaskTtrpcService(String service, RuncTasks tasks, TaskStats stats, int shimPid) {
-        if (!SERVICE_V2.equals(service) && !SERVICE_V3.equals(service)) {
-            throw new IllegalArgumentException("unknown task service " + service);
-        }
-        this.service = service;
+    public TaskTtrpcService(RuncTasks tasks, TaskStats stats, int shimPid) {
         this.tasks = Objects.requireNonNull(tasks, "tasks is null");
         this.stats = Objects.requireNonNull(stats, "stats is null");
         this.shimPid = shimPid;
     }
 
-    private <Q extends com.google.protobuf.Message, R extends com.google.protobuf.Message>
-    MethodDescriptor<Q, R> method(String name, com.google.protobuf.Parser<Q> req, com.google.protobuf.Parser<R> resp) {
-        return MethodDescriptor.create(service, name, req, resp);
+    /** The same handlers under {@link #SERVICE_V3}. */
+    public BindableService bindV3() {
+        return () -> bindService().renamed(SERVICE_V3);
     }
 
     @Override
-    public ServiceDefinition bindService() {
-        return ServiceDefinition.builder(service)
-                .addMethod(method("State", StateRequest.parser(), StateResponse.parser()), r -> TaskErrors.call("State", () -> state(r)))
-                .addMethod(method("Create", CreateTaskRequest.parser(), CreateTaskResponse.parser()), r -> TaskErrors.call("Create", () -> create(r)))
-                .addMethod(method("Start", StartRequest.parser(), StartResponse.parser()), r -> TaskErrors.call("Start",
-                        () -> StartResponse.newBuilder().setPid(tasks.start(r.getId(), r.getExecId())).build()))
-                .addMethod(method("Delete", DeleteRequest.parser(), DeleteResponse.parser()), r -> TaskErrors.call("Delete", () -> delete(r)))
-                .addMethod(method("Pids", PidsRequest.parser(), PidsResponse.parser()), r -> TaskErrors.call("Pids", () -> pids(r)))
-                .addMethod(method("Pause", PauseRequest.parser(), Empty.parser()), r -> TaskErrors.call("Pause", () -> {
-                    tasks.pause(r.getId());
-                    return EMPTY;
-                }))
-                .addMethod(method("Resume", ResumeRequest.parser(), Empty.parser()), r -> TaskErrors.call("Resume", () -> {
-                    tasks.resume(r.getId());
-                    return EMPTY;
-                }))
-                .addMethod(method("Checkpoint", CheckpointTaskRequest.parser(), Empty.parser()), r -> TaskErrors.call("Checkpoint", () -> checkpoint(r)))
-                .addMethod(method("Kill", KillRequest.parser(), Empty.parser()), r -> TaskErrors.call("Kill", () -> {
-                    tasks.kill(r.getId(), r.getExecId(), r.getSignal(), r.getAll());
-                    return EMPTY;
-                }))
-                .addMethod(method("Exec", ExecProcessRequest.parser(), Empty.parser()), r -> TaskErrors.call("Exec", () -> {
-                    tasks.exec(r.getId(), r.getExecId(), r.getSpec().getValue().toByteArray(),
-                            new StdioPaths(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal()));
-                    return EMPTY;
-                }))
-                .addMethod(method("ResizePty", ResizePtyRequest.parser(), Empty.parser()), r -> TaskErrors.call("ResizePty", () -> {
-                    tasks.resizePty(r.getId(), r.getExecId(), r.getWidth(), r.getHeight());
-                    return EMPTY;
-                }))
-                .addMethod(method("CloseIO", CloseIORequest.parser(), Empty.parser()), r -> TaskErrors.call("CloseIO", () -> {
-                    if (r.getStdin()) {
-                        tasks.closeStdin(r.getId(), r.getExecId());
-                    }
-                    return EMPTY;
-                }))
-                .addMethod(method("Update", UpdateTaskRequest.parser(), Empty.parser()), r -> TaskErrors.call("Update", () -> {
-                    tasks.update(r.getId(), r.getResources().getValue().toByteArray());
-                    return EMPTY;
-                }))
-                .addMethod(method("Wait", WaitRequest.parser(), WaitResponse.parser()), r -> TaskErrors.call("Wait", () -> {
-                    Exit exit = tasks.await(r.getId(), r.getExecId());
-                    return WaitResponse.newBuilder().setExitStatus(exit.status())
-                            .setExitedAt(TaskEvents.timestamp(exit.at())).build();
-                }))
-                .addMethod(method("Stats", StatsRequest.parser(), StatsResponse.parser()), r -> TaskErrors.call("Stats",
-                        () -> StatsResponse.newBuilder().setStats(stats.stats(tasks.container(r.getId()))).build()))
-                .addMethod(method("Connect", ConnectRequest.parser(), ConnectResponse.parser()), r -> TaskErrors.call("Connect",
-                        () -> ConnectResponse.newBuilder().setShimPid(shimPid).setTaskPid(tasks.initPid(r.getId())).build()))
-                .addMethod(method("Shutdown", ShutdownRequest.parser(), Empty.parser()), r -> TaskErrors.call("Shutdown", () -> {
-                    tasks.shutdown();
-                    return EMPTY;
-                }))
-                .build();
+    public StateResponse state(StateRequest r) {
+        return TaskErrors.call("State", () -> stateOf(r));
     }
 
-    private CreateTaskResponse create(CreateTaskRequest r) {
+    @Override
+    public CreateTaskResponse create(CreateTaskRequest r) {
+        return TaskErrors.call("Create", () -> createTask(r));
+    }
+
+    @Override
+    public StartResponse start(StartRequest r) {
+        return TaskErrors.call("Start", () -> StartResponse.newBuilder().setPid(tasks.start(r.getId(), r.getExecId())).build());
+    }
+
+    @Override
+    public DeleteResponse delete(DeleteRequest r) {
+        return TaskErrors.call("Delete", () -> deleteProcess(r));
+    }
+
+    @Override
+    public PidsResponse pids(PidsRequest r) {
+        return TaskErrors.call("Pids", () -> pidsOf(r));
+    }
+
+    @Override
+    public Empty pause(PauseRequest r) {
+        return TaskErrors.call("Pause", () -> {
+            tasks.pause(r.getId());
+            return EMPTY;
+        });
+    }
+
+    @Override
+    public Empty resume(ResumeRequest r) {
+        return TaskErrors.call("Resume", () -> {
+            tasks.resume(r.getId());
+            return EMPTY;
+        });
+    }
+
+    @Override
+    public Empty checkpoint(CheckpointTaskRequest r) {
+        return TaskErrors.call("Checkpoint", () -> checkpointTask(r));
+    }
+
+    @Override
+    public Empty kill(KillRequest r) {
+        return TaskErrors.call("Kill", () -> {
+            tasks.kill(r.getId(), r.getExecId(), r.getSignal(), r.getAll());
+            return EMPTY;
+        });
+    }
+
+    @Override
+    public Empty exec(ExecProcessRequest r) {
+        return TaskErrors.call("Exec", () -> {
+            tasks.exec(r.getId(), r.getExecId(), r.getSpec().getValue().toByteArray(),
+                    new StdioPaths(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal()));
+            return EMPTY;
+        });
+    }
+
+    @Override
+    public Empty resizePty(ResizePtyRequest r) {
+        return TaskErrors.call("ResizePty", () -> {
+            tasks.resizePty(r.getId(), r.getExecId(), r.getWidth(), r.getHeight());
+            return EMPTY;
+        });
+    }
+
+    @Override
+    public Empty closeIO(CloseIORequest r) {
+        return TaskErrors.call("CloseIO", () -> {
+            if (r.getStdin()) {
+                tasks.closeStdin(r.getId(), r.getExecId());
+            }
+            return EMPTY;
+        });
+    }
+
+    @Override
+    public Empty update(UpdateTaskRequest r) {
+        return TaskErrors.call("Update", () -> {
+            tasks.update(r.getId(), r.getResources().getValue().toByteArray());
+            return EMPTY;
+        });
+    }
+
+    @Override
+    public WaitResponse wait(WaitRequest r) {
+        return TaskErrors.call("Wait", () -> {
+            Exit exit = tasks.await(r.getId(), r.getExecId());
+            return WaitResponse.newBuilder().setExitStatus(exit.status())
+                    .setExitedAt(TaskEvents.timestamp(exit.at())).build();
+        });
+    }
+
+    @Override
+    public StatsResponse stats(StatsRequest r) {
+        return TaskErrors.call("Stats",
+                () -> StatsResponse.newBuilder().setStats(stats.stats(tasks.container(r.getId()))).build());
+    }
+
+    @Override
+    public ConnectResponse connect(ConnectRequest r) {
+        return TaskErrors.call("Connect",
+                () -> ConnectResponse.newBuilder().setShimPid(shimPid).setTaskPid(tasks.initPid(r.getId())).build());
+    }
+
+    @Override
+    public Empty shutdown(ShutdownRequest r) {
+        return TaskErrors.call("Shutdown", () -> {
+            tasks.shutdown();
+            return EMPTY;
+        });
+    }
+
+    private CreateTaskResponse createTask(CreateTaskRequest r) {
         List<MountSpec> mounts = r.getRootfsList().stream()
                 .map(m -> new MountSpec(m.getType(), m.getSource(), m.getTarget(), m.getOptionsList())).toList();
         if (r.getBundle().isEmpty()) {
@@ -129,7 +182,7 @@ public final class TaskTtrpcService implements BindableService {
         return CreateTaskResponse.newBuilder().setPid(tasks.create(request, rootfs)).build();
     }
 
-    private StateResponse state(StateRequest r) {
+    private StateResponse stateOf(StateRequest r) {
         ContainerProcess p = tasks.process(r.getId(), r.getExecId());
         Exit exit = p.exit();
         StdioPaths io = p.stdio();
@@ -152,7 +205,7 @@ public final class TaskTtrpcService implements BindableService {
         };
     }
 
-    private DeleteResponse delete(DeleteRequest r) {
+    private DeleteResponse deleteProcess(DeleteRequest r) {
         ContainerProcess p = tasks.delete(r.getId(), r.getExecId());
         Exit exit = p.exit();
         DeleteResponse.Builder b = DeleteResponse.newBuilder().setPid(p.pid());
@@ -162,7 +215,7 @@ public final class TaskTtrpcService implements BindableService {
         return b.build();
     }
 
-    private PidsResponse pids(PidsRequest r) {
+    private PidsResponse pidsOf(PidsRequest r) {
         List<ExecProcess> execs = tasks.execs(r.getId());
         PidsResponse.Builder b = PidsResponse.newBuilder();
         for (int pid : tasks.pids(r.getId())) {
@@ -174,7 +227,7 @@ public final class TaskTtrpcService implements BindableService {
         return b.build();
     }
 
-    private Empty checkpoint(CheckpointTaskRequest r) throws InvalidProtocolBufferException {
+    private Empty checkpointTask(CheckpointTaskRequest r) throws InvalidProtocolBufferException {
         CheckpointOptions o = r.hasOptions() && !r.getOptions().getTypeUrl().isEmpty()
                 ? ContainerdAny.unpack(r.getOptions(), CheckpointOptions.class) : CheckpointOptions.getDefaultInstance();
         String image = o.getImagePath().isEmpty() ? r.getPath() : o.getImagePath();
