@@ -23,7 +23,12 @@ events_pid=""
 ctr_() { timeout 60 ctr --address "$sock" --namespace "$ns" "$@"; }
 
 cleanup() {
+  status=$?
   set +e
+  if [ "$status" -ne 0 ] && [ -f "$dir/containerd.log" ]; then
+    echo "== demo failed (exit $status); last lines of containerd's log (shim stderr included):" >&2
+    tail -25 "$dir/containerd.log" | cut -c1-400 >&2
+  fi
   [ -n "$events_pid" ] && kill "$events_pid" 2>/dev/null && wait "$events_pid" 2>/dev/null
   if [ -n "$containerd_pid" ] && kill -0 "$containerd_pid" 2>/dev/null; then
     for id in $(ctr_ task ls -q 2>/dev/null); do ctr_ task delete --force "$id" >/dev/null 2>&1; done
@@ -36,7 +41,7 @@ cleanup() {
   fi
   # shims of this containerd carry "-address $sock" on their command line
   for proc in /proc/[0-9]*; do
-    if tr '\0' ' ' < "$proc/cmdline" 2>/dev/null | grep -q -- "-address $sock "; then kill -KILL "${proc#/proc/}" 2>/dev/null; fi
+    if tr "\\0" " " 2>/dev/null < "$proc/cmdline" | grep -q -- "-address $sock "; then kill -KILL "${proc#/proc/}" 2>/dev/null; fi
   done
   grep " $dir" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
   rm -rf "/run/containerd/runc/$ns" "$dir"
