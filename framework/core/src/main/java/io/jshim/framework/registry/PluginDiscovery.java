@@ -54,7 +54,14 @@ public final class PluginDiscovery {
             for (Path jar : jars(pluginsDir.get())) {
                 URLClassLoader loader = new URLClassLoader("jshim-plugin:" + jar.getFileName(), new URL[] {url(jar)}, classPath);
                 jarLoaders.add(loader);
-                found.addAll(load(loader, jar.toString(), loader));
+                List<DiscoveredPlugin> inJar = load(loader, jar.toString(), loader);
+                if (inJar.isEmpty()) {
+                    throw new PluginException("failed to load plugin jar " + jar + ": it declares no "
+                            + ShimPlugin.class.getName() + " (META-INF/services/" + ShimPlugin.class.getName()
+                            + " is missing or empty); every jar of jshim.plugins-dir " + pluginsDir.get()
+                            + " must be a plugin jar containing its own dependencies");
+                }
+                found.addAll(inJar);
             }
         }
         Map<String, DiscoveredPlugin> byUri = new HashMap<>();
@@ -95,6 +102,9 @@ public final class PluginDiscovery {
                 } catch (RuntimeException e) {
                     throw new PluginException("failed to register plugin " + provider.type().getName() + " from "
                             + source + ": " + e.getMessage(), e);
+                } catch (LinkageError e) {
+                    throw new PluginException("failed to register plugin " + provider.type().getName() + " from "
+                            + source + ": " + e + "; a plugin jar must contain its own dependencies", e);
                 }
             }
         } catch (ServiceConfigurationError e) {

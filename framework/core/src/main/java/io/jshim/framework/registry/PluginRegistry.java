@@ -141,6 +141,8 @@ public final class PluginRegistry {
                     continue;
                 } catch (RuntimeException e) {
                     throw new PluginException("failed to load plugin " + plugin + ": " + e.getMessage(), e);
+                } catch (LinkageError e) {
+                    throw missingClass("load", plugin, e);
                 }
                 Injector injector;
                 try {
@@ -149,6 +151,8 @@ public final class PluginRegistry {
                     throw new PluginException("failed to load plugin " + plugin + ": " + e.getMessage(), e);
                 } catch (RuntimeException e) {
                     throw new PluginException("failed to load plugin " + plugin + ": " + e, e);
+                } catch (LinkageError e) {
+                    throw missingClass("load", plugin, e);
                 }
                 List<Managed> managed = new ArrayList<>();
                 LoadedPlugin loaded = new LoadedPlugin(plugin,
@@ -162,8 +166,11 @@ public final class PluginRegistry {
                         managed.add(component);
                     } catch (Exception e) {
                         started.add(new LoadedPlugin(plugin, List.of(), List.of(), managed));
-                        throw new PluginException("failed to start plugin " + plugin.uri() + ": "
+                        throw new PluginException("failed to start plugin " + plugin + ": "
                                 + component.getClass().getName() + ": " + e.getMessage(), e);
+                    } catch (LinkageError e) {
+                        started.add(new LoadedPlugin(plugin, List.of(), List.of(), managed));
+                        throw missingClass("start", plugin, e);
                     }
                 }
                 started.add(new LoadedPlugin(plugin, loaded.services(), loaded.interceptors(), managed));
@@ -181,6 +188,18 @@ public final class PluginRegistry {
             throw e;
         }
         return new LoadedPlugins(started, skipped, parent);
+    }
+
+    /**
+     * A class the plugin needs is missing or incompatible: almost always a plugin jar that does not contain
+     * its own dependencies (each jar has its own class loader, which sees only the framework besides it).
+     */
+    private static PluginException missingClass(String verb, DiscoveredPlugin plugin, LinkageError e) {
+        String what = e instanceof NoClassDefFoundError ? "class " + e.getMessage() + " not found"
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return new PluginException("failed to " + verb + " plugin " + plugin + ": " + what
+                + "; a plugin jar must contain its own dependencies besides those of the shim (jshim-framework,"
+                + " ttrpc-java, jshim-api, protobuf-java, Guice, Typesafe Config, slf4j)", e);
     }
 
     private Record settingsOf(DiscoveredPlugin plugin) {

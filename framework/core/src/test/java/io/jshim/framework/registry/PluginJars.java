@@ -74,6 +74,7 @@ final class PluginJars {
     static String plugin(String name, String type, String id, String requires, String moduleBody) {
         return """
                 import com.google.inject.*;
+                import com.google.inject.Module;
                 import io.jshim.framework.plugin.*;
                 import java.util.Set;
                 public final class %s implements ShimPlugin {
