@@ -48,19 +48,23 @@ public final class OomWatcher implements ContainerWatch, Managed {
 
     @Override
     public void started(Container container) {
-        int pid = container.init().pid();
-        if (pid <= 0 || watched.containsKey(container.id())) {
+        watch(container.id(), container.init().pid());
+    }
+
+    /** Watches the memory cgroup of process {@code pid} and publishes OOM events for container {@code id}. */
+    void watch(String id, int pid) {
+        if (pid <= 0 || watched.containsKey(id)) {
             return;
         }
         CgroupPaths paths = CgroupPaths.of(Path.of("/proc", Integer.toString(pid), "cgroup"), cgroupRoot);
         try {
             if (paths.unified() != null) {
-                watchV2(container.id(), paths.unified());
+                watchV2(id, paths.unified());
             } else if (paths.controller("memory") != null) {
-                watchV1(container.id(), paths.controller("memory"));
+                watchV1(id, paths.controller("memory"));
             }
         } catch (PosixException | java.io.IOException e) {
-            LOG.warn("failed to watch container for OOM container={} error={}", container.id(), e.getMessage());
+            LOG.warn("failed to watch container for OOM container={} error={}", id, e.getMessage());
         }
     }
 

@@ -1,0 +1,117 @@
+package io.jshim.plugin.taskrunc.oom;
+
+import com.google.protobuf.Message;
+import io.jshim.api.events.TaskOOM;
+import io.jshim.plugin.taskrunc.service.TaskEvents;
+import io.jshim.posix.PosixImplementation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The cgroup v1 OOM watch (eventfd on {@code memory.oom_control}) on a memory cgroup of its own with a tiny
+ * limit, and a real process that joins it and then allocates past the limit.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class OomWatcherTest {
+    private static final Path MEMORY = Path.of("/sys/fs/cgroup/memory");
+    private static final long LIMIT = 8L << 20;
+
+    private final BlockingQueue<Message> published = new LinkedBlockingQueue<>();
+    private final OomWatcher watcher = new OomWatcher(PosixImplementation.FFM.create(),
+            new TaskEvents((topic, event) -> published.add(event)));
+    private Path cgroup;
+    private Process process;
+
+    @BeforeEach
+    void createCgroup() throws IOException {
+        cgroup = Files.createDirectory(MEMORY.resolve("jshim-test-oom-" + UUID.randomUUID().toString().substring(0, 8)));
+        Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(LIMIT));
+        if (Files.exists(cgroup.resolve("memory.memsw.limit_in_bytes"))) {
+            Files.writeString(cgroup.resolve("memory.memsw.limit_in_bytes"), Long.toString(LIMIT));
+        }
+    }
+
+    @AfterEach
+    void removeCgroup() throws Exception {
+        watcher.close();
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        for (int i = 0; i < 50 && Files.exists(cgroup); i++) {
+            try {
+                Files.delete(cgroup);
+            } catch (IOException stillBusy) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(cgroup).doesNotExist();
+    }
+
+    /** A shell that joins the cgroup, then waits for a line on stdin before running {@code command}. */
+    private int startInCgroup(String command) throws Exception {
+        process = new ProcessBuilder("sh", "-c", "echo $$ > " + cgroup.resolve("cgroup.procs") + "; read go; " + command)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        int pid = (int) process.pid();
+        for (int i = 0; i < 100 && !Files.readString(cgroup.resolve("cgroup.procs")).contains(Integer.toString(pid)); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(Files.readString(cgroup.resolve("cgroup.procs")).lines()).contains(Integer.toString(pid));
+        return pid;
+    }
+
+    private void go() throws IOException {
+        OutputStream stdin = process.getOutputStream();
+        stdin.write('\n');
+        stdin.flush();
+    }
+
+    @Test
+    void allocatingPastTheLimitPublishesOneOomEventForTheContainer() throws Exception {
+        int pid = startInCgroup("exec dd if=/dev/zero of=/dev/null bs=64M count=1");
+        watcher.watch("c1", pid);
+
+        go();
+
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(137);
+        Message event = published.poll(10, TimeUnit.SECONDS);
+        assertThat(event).isEqualTo(TaskOOM.newBuilder().setContainerId("c1").build());
+        assertThat(Files.readString(cgroup.resolve("memory.oom_control")).lines()).contains("oom_kill 1");
+        assertThat(published.poll(500, TimeUnit.MILLISECONDS)).as("one OOM, one event").isNull();
+    }
+
+    @Test
+    void aProcessWithinTheLimitPublishesNothingAndRemovingTheCgroupEndsTheWatch() throws Exception {
+        int pid = startInCgroup("exec true");
+        watcher.watch("c2", pid);
+
+        go();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        Files.delete(cgroup);
+
+        for (int i = 0; i < 100 && watchThreadAlive("oom-c2"); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(watchThreadAlive("oom-c2")).as("watch thread ends with its cgroup").isFalse();
+        assertThat(published).isEmpty();
+    }
+
+    private static boolean watchThreadAlive(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name));
+    }
+}
