@@ -69,10 +69,7 @@ public final class Shim {
             ShimOptions options = options(flags, env);
             return switch (flags.action()) {
                 case "start" -> {
-                    String printed = new StartAction(options, manager, config.framework(), posix(config), env,
-                            StartAction.daemonCommand(args)).run(stdin);
-                    out.print(printed);
-                    out.flush();
+                    start(manager, args, env, stdin.readAllBytes(), out, config, options);
                     yield 0;
                 }
                 case "delete" -> {
@@ -94,6 +91,28 @@ public final class Shim {
             err.println(manager.name() + ": " + (e instanceof ShimException ? e.getMessage() : e.toString()));
             return 1;
         }
+    }
+
+    /**
+     * The {@code start} action: with containerd 2.3's {@code BootstrapParams} on stdin, prints a
+     * {@code BootstrapResult} protobuf; else the legacy output (plain address, or JSON with
+     * {@code MAX_SHIM_VERSION}).
+     */
+    private static void start(ShimManager manager, List<String> args, Map<String, String> env, byte[] input,
+            PrintStream out, ShimConfig config, ShimOptions options) throws Exception {
+        var bootstrap = BootstrapProtocol.parse(input, options.id(), options.namespace());
+        ShimOptions applied = bootstrap.map(params -> BootstrapProtocol.apply(params, options)).orElse(options);
+        Map<String, String> daemonEnv = bootstrap.isPresent() ? BootstrapProtocol.daemonEnv(applied, env) : env;
+        byte[] runtimeOptions = bootstrap.map(BootstrapProtocol::runtimeOptions).orElse(input);
+        StartAction action = new StartAction(applied, manager, config.framework(), posix(config), daemonEnv,
+                StartAction.daemonCommand(args));
+        String address = action.run(new java.io.ByteArrayInputStream(runtimeOptions));
+        if (bootstrap.isPresent()) {
+            out.write(BootstrapProtocol.result(address, action.addressVersion()));
+        } else {
+            out.print(action.output(address));
+        }
+        out.flush();
     }
 
     /** containerd's {@code BinaryName}: {@code io.containerd.jrunc.v2} -> {@code containerd-shim-jrunc-v2}. */

@@ -67,7 +67,7 @@ final class StartAction {
         this.daemonCommand = List.copyOf(daemonCommand);
     }
 
-    /** Starts (or finds) the daemon; returns what to print on stdout. */
+    /** Starts (or finds) the daemon; returns its {@code unix://} address (see {@link #output}). */
     String run(InputStream stdin) throws Exception {
         String groupId = manager.groupId(options);
         String address = SocketAddress.of(options.address(), options.namespace(), groupId);
@@ -75,7 +75,7 @@ final class StartAction {
         if (Files.exists(socket)) {
             if (answers(socket)) {
                 writeBundleFiles(address);
-                return output(address);
+                return address;
             }
             Files.deleteIfExists(socket);
         }
@@ -118,7 +118,7 @@ final class StartAction {
         } finally {
             posix.close(ready.readFd());
         }
-        return output(address);
+        return address;
     }
 
     /** What {@code start} prints: plain for containerd 1.6, JSON when {@code MAX_SHIM_VERSION} is set. */
@@ -128,6 +128,12 @@ final class StartAction {
             return address;
         }
         return bootstrapJson(address, version(max));
+    }
+
+    /** The task API version to announce: {@code jshim.address-version}, at most {@code MAX_SHIM_VERSION}. */
+    int addressVersion() {
+        String max = env.get("MAX_SHIM_VERSION");
+        return max == null || max.isBlank() ? settings.addressVersion() : version(max);
     }
 
     private int version(String max) {
