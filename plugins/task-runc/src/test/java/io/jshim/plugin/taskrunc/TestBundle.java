@@ -14,13 +14,13 @@ import java.util.List;
  * An OCI bundle for tests: a busybox-static rootfs (every applet a symlink) and a config.json made from
  * {@code runc spec}'s default (no terminal, writable rootfs) with the given args.
  */
-final class TestBundle {
+public final class TestBundle {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path BUSYBOX = Path.of("/bin/busybox");
     private static final List<String> APPLETS = List.of("sh", "echo", "cat", "sleep", "head", "dd", "true", "false",
             "seq", "yes", "ls", "id", "kill", "ps", "tr", "wc", "stat");
 
-    final Path dir;
+    public final Path dir;
     final ObjectNode spec;
 
     private TestBundle(Path dir, ObjectNode spec) {
@@ -29,7 +29,7 @@ final class TestBundle {
     }
 
     /** A bundle in {@code dir} whose rootfs is {@code dir/rootfs}. */
-    static TestBundle create(Path dir, String... args) throws IOException {
+    public static TestBundle create(Path dir, String... args) throws IOException {
         Files.createDirectories(dir);
         populateRootfs(dir.resolve("rootfs"));
         ObjectNode spec;
@@ -42,7 +42,7 @@ final class TestBundle {
     }
 
     /** Creates {@code rootfs} with busybox and its applets (also used as the source of bind mounts). */
-    static void populateRootfs(Path rootfs) throws IOException {
+    public static void populateRootfs(Path rootfs) throws IOException {
         Path bin = Files.createDirectories(rootfs.resolve("bin"));
         for (String d : List.of("proc", "dev", "sys", "tmp", "etc")) {
             Files.createDirectories(rootfs.resolve(d));
