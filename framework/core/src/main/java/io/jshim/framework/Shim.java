@@ -74,6 +74,7 @@ public final class Shim {
                 }
                 case "delete" -> {
                     ShimManager.StopStatus status = manager.delete(options);
+                    removeDebugSockets(options, err);
                     DeleteResponse.Builder response = DeleteResponse.newBuilder()
                             .setPid(status.pid())
                             .setExitStatus(status.exitStatus());
@@ -113,6 +114,29 @@ public final class Shim {
             out.print(action.output(address));
         }
         out.flush();
+    }
+
+    /**
+     * Go's {@code cleanupSockets} for the debug endpoint: {@code -debug-socket}, else the task socket's
+     * {@code .debug} sibling ({@code SocketAddress(address, namespace, id) + ".debug"}). Best effort: a failure
+     * is reported on stderr (containerd logs it) and does not fail the delete.
+     */
+    private static void removeDebugSockets(ShimOptions options, PrintStream err) {
+        java.util.List<Path> paths = new java.util.ArrayList<>();
+        if (!options.debugSocket().isEmpty()) {
+            paths.add(SocketAddress.pathOf(options.debugSocket()));
+        }
+        if (!options.address().isEmpty()) {
+            Path task = SocketAddress.path(options.address(), options.namespace(), options.id());
+            paths.add(task.resolveSibling(task.getFileName() + ".debug"));
+        }
+        for (Path path : paths) {
+            try {
+                java.nio.file.Files.deleteIfExists(path);
+            } catch (IOException e) {
+                err.println("failed to remove debug socket " + path + ": " + e.getMessage());
+            }
+        }
     }
 
     /** containerd's {@code BinaryName}: {@code io.containerd.jrunc.v2} -> {@code containerd-shim-jrunc-v2}. */

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.StringValue;
+import io.jshim.api.task.v2.DeleteResponse;
 import io.jshim.api.types.RuntimeInfo;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -151,5 +155,35 @@ class ShimCommandsTest {
         assertThat(daemon.stderr()).contains(typo + ":3").contains("start-timout");
         assertThat(socket).doesNotExist();
         assertEmpty(bundle);
+    }
+
+    private static void leaveSocketFile(Path path) throws Exception {
+        Files.createDirectories(path.getParent());
+        try (ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.bind(UnixDomainSocketAddress.of(path));
+        }
+        assertThat(path).exists();
+    }
+
+    @Test
+    void deleteRemovesTheDebugSocketsLikeGosCleanupSockets() throws Exception {
+        String address = address();
+        Path task = SocketAddress.path(address, "ns", "t5");
+        Path debug = task.resolveSibling(task.getFileName() + ".debug");
+        Path explicit = dir.resolve("explicit-debug.sock");
+        leaveSocketFile(debug);
+        leaveSocketFile(explicit);
+        try {
+            ToyShimRunner.Result result = ToyShimRunner.run(bundle(), Map.of(), NO_INPUT, "-namespace", "ns",
+                    "-address", address, "-publish-binary", "/usr/bin/containerd", "-id", "t5",
+                    "-debug-socket", explicit.toString(), "delete");
+
+            assertThat(result.code()).as(result.stderr()).isZero();
+            assertThat(DeleteResponse.parseFrom(result.stdout()).getExitStatus()).isEqualTo(137);
+            assertThat(debug).doesNotExist();
+            assertThat(explicit).doesNotExist();
+        } finally {
+            Files.deleteIfExists(debug);
+        }
     }
 }
