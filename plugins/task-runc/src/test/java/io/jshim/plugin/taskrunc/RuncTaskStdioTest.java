@@ -4,7 +4,13 @@ import io.jshim.api.events.TaskCreate;
 import io.jshim.api.events.TaskDelete;
 import io.jshim.api.events.TaskExit;
 import io.jshim.api.events.TaskStart;
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import io.jshim.api.ContainerdAny;
+import io.jshim.api.runc.v1.Options;
 import io.jshim.api.task.v2.CloseIORequest;
+import io.jshim.api.task.v2.ExecProcessRequest;
+import io.jshim.api.task.v2.KillRequest;
 import io.jshim.api.task.v2.CreateTaskRequest;
 import io.jshim.api.task.v2.DeleteRequest;
 import io.jshim.api.task.v2.StartRequest;
@@ -211,5 +217,59 @@ class RuncTaskStdioTest {
         shim.task.closeIO(CloseIORequest.newBuilder().setId("cat").setStdin(true).build());
         assertThat(shim.task.wait(WaitRequest.newBuilder().setId("cat").build()).getExitStatus()).isZero();
         shim.task.delete(DeleteRequest.newBuilder().setId("cat").build());
+    }
+
+    @Test
+    void ioUidAndGidOwnTheProcessesPipesForInitAndExec() throws Exception {
+        TestBundle bundle = TestBundle.create(dir.resolve("b4"), "sh", "-c",
+                "stat -L -c '%u:%g' /proc/self/fd/1 /proc/self/fd/2; sleep 600");
+        Path out = fifo("owner");
+        Path execOut = fifo("exec-owner");
+        CompletableFuture<String> initOwner = CompletableFuture.supplyAsync(() -> readLines(out, 2));
+        CompletableFuture<String> execOwner = CompletableFuture.supplyAsync(() -> readLines(execOut, 1));
+        Options options = Options.newBuilder().setIoUid(1234).setIoGid(4321).build();
+
+        shim.task.create(create("owned", bundle).setStdout(out.toString()).setStderr(out.toString())
+                .setOptions(ContainerdAny.pack(options)).build());
+        shim.task.start(StartRequest.newBuilder().setId("owned").build());
+        // runc's init gives the fds' uid to the process user (root here) and keeps the group: the gid is ours
+        assertThat(initOwner.get(30, TimeUnit.SECONDS)).isEqualTo("0:4321\n0:4321\n");
+
+        String process = "{\"args\":[\"stat\",\"-L\",\"-c\",\"%u:%g\",\"/proc/self/fd/1\"],\"cwd\":\"/\","
+                + "\"env\":[\"PATH=/bin\"],\"user\":{\"uid\":0,\"gid\":0}}";
+        shim.task.exec(ExecProcessRequest.newBuilder().setId("owned").setExecId("e1").setStdout(execOut.toString())
+                .setSpec(Any.newBuilder().setTypeUrl(ContainerdAny.OCI_PROCESS_TYPE_URL)
+                        .setValue(ByteString.copyFromUtf8(process))).build());
+        shim.task.start(StartRequest.newBuilder().setId("owned").setExecId("e1").build());
+        assertThat(execOwner.get(30, TimeUnit.SECONDS)).isEqualTo("0:4321\n");
+        assertThat(shim.task.wait(WaitRequest.newBuilder().setId("owned").setExecId("e1").build()).getExitStatus())
+                .isZero();
+        shim.task.delete(DeleteRequest.newBuilder().setId("owned").setExecId("e1").build());
+
+        shim.task.kill(KillRequest.newBuilder().setId("owned").setSignal(9).build());
+        assertThat(shim.task.wait(WaitRequest.newBuilder().setId("owned").build()).getExitStatus()).isEqualTo(137);
+        shim.task.delete(DeleteRequest.newBuilder().setId("owned").build());
+    }
+
+    /** Reads {@code lines} newline-terminated lines from a FIFO. */
+    private static String readLines(Path fifo, int lines) {
+        try (FileChannel ch = FileChannel.open(fifo, StandardOpenOption.READ);
+             InputStream s = Channels.newInputStream(ch)) {
+            StringBuilder got = new StringBuilder();
+            int seen = 0;
+            while (seen < lines) {
+                int c = s.read();
+                if (c < 0) {
+                    break;
+                }
+                got.append((char) c);
+                if (c == '\n') {
+                    seen++;
+                }
+            }
+            return got.toString();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

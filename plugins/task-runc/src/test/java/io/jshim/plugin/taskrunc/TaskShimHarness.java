@@ -76,11 +76,26 @@ final class TaskShimHarness implements AutoCloseable {
         return new TaskShimHarness(dir, posix, reaper, plugins, server, TtrpcClient.connect(socket));
     }
 
+    /**
+     * Stops server and plugins, then kills what a failed test left running (container processes are children of
+     * this subreaper JVM) and waits until the reaper has reaped them, so that the reaper ends parked and the next
+     * harness's reaper is the only one calling {@code waitpid(-1)}.
+     */
     @Override
     public void close() {
         client.close();
         server.shutdown(Duration.ofSeconds(5));
         plugins.close();
+        ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly);
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (ProcessHandle.current().children().findAny().isPresent() && System.nanoTime() < end) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         reaper.close();
     }
 }

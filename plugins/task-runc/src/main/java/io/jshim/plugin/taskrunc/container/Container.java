@@ -4,6 +4,7 @@ import io.jshim.plugin.taskrunc.error.TaskException;
 import io.jshim.plugin.taskrunc.process.ContainerProcess;
 import io.jshim.plugin.taskrunc.process.ExecProcess;
 import io.jshim.plugin.taskrunc.process.InitProcess;
+import io.jshim.plugin.taskrunc.stdio.IoOwner;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,14 +22,16 @@ public final class Container {
     private final Path bundle;
     private final InitProcess init;
     private final BundleSpec spec;
+    private final IoOwner ioOwner;
     /** Guarded by {@code this}. */
     private final Map<String, ExecProcess> execs = new LinkedHashMap<>();
 
-    public Container(String id, Path bundle, InitProcess init, BundleSpec spec) {
+    public Container(String id, Path bundle, InitProcess init, BundleSpec spec, IoOwner ioOwner) {
         this.id = Objects.requireNonNull(id, "id is null");
         this.bundle = Objects.requireNonNull(bundle, "bundle is null");
         this.init = Objects.requireNonNull(init, "init is null");
         this.spec = Objects.requireNonNull(spec, "spec is null");
+        this.ioOwner = Objects.requireNonNull(ioOwner, "ioOwner is null");
     }
 
     public String id() {
@@ -46,6 +49,11 @@ public final class Container {
     /** What the shim needs from the bundle's config.json. */
     public BundleSpec spec() {
         return spec;
+    }
+
+    /** The owner of the stdio pipes of every process of the container ({@code io_uid}/{@code io_gid}). */
+    public IoOwner ioOwner() {
+        return ioOwner;
     }
 
     /**

@@ -9,6 +9,7 @@ import io.jshim.plugin.taskrunc.runc.CheckpointOptions;
 import io.jshim.plugin.taskrunc.runc.CommandRunner;
 import io.jshim.plugin.taskrunc.runc.Runc;
 import io.jshim.plugin.taskrunc.runc.RuncConfig;
+import io.jshim.plugin.taskrunc.stdio.IoOwner;
 import io.jshim.plugin.taskrunc.stdio.ProcessIo;
 import io.jshim.plugin.taskrunc.stdio.StdioFactory;
 import io.jshim.posix.Posix;
@@ -81,9 +82,10 @@ public final class ContainerFactory {
                             mounter.unmountAll(rootfs);
                         }
                     });
-            io = stdio.open(namespace, request.id(), request.id(), request.stdio());
+            IoOwner owner = new IoOwner(request.options().ioUid(), request.options().ioGid());
+            io = stdio.open(namespace, request.id(), request.id(), request.stdio(), owner);
             init.create(io);
-            return new Container(request.id(), bundle, init, spec);
+            return new Container(request.id(), bundle, init, spec, owner);
         } catch (IOException e) {
             cleanup(io, mounted, rootfs);
             throw new TaskException.Unknown("failed to create rootfs of container " + request.id() + ": " + e, e);

@@ -94,7 +94,7 @@ public final class RuncTasks {
                 }
             } else {
                 ExecProcess exec = (ExecProcess) p;
-                exec.start(stdio.open(namespace, c.id(), exec.id(), exec.stdio()));
+                exec.start(stdio.open(namespace, c.id(), exec.id(), exec.stdio(), c.ioOwner()));
                 events.execStarted(c.id(), exec.id(), exec.pid());
                 window.started(exec.pid(), exit -> onExit(c, exec, exit));
             }

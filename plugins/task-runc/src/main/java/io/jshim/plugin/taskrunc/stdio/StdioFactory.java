@@ -32,12 +32,13 @@ public final class StdioFactory {
     }
 
     /**
-     * Opens the IO of process {@code processId} of container {@code containerId} in {@code namespace}.
+     * Opens the IO of process {@code processId} of container {@code containerId} in {@code namespace}; every
+     * pipe the process gets is owned by {@code owner}.
      *
      * @throws TaskException.InvalidArgument for an unsupported URI scheme
      * @throws TaskException.Unknown when a FIFO, file, pipe or logging binary cannot be opened
      */
-    public ProcessIo open(String namespace, String containerId, String processId, StdioPaths paths) {
+    public ProcessIo open(String namespace, String containerId, String processId, StdioPaths paths, IoOwner owner) {
         if (paths.terminal()) {
             return openTerminal(processId, paths);
         }
@@ -49,9 +50,9 @@ public final class StdioFactory {
         List<Integer> opened = new ArrayList<>();
         try {
             return switch (scheme) {
-                case "fifo" -> fifoIo(processId, paths, opened);
-                case "file" -> fileIo(processId, paths, stdoutUri, opened);
-                case "binary" -> binaryIo(namespace, containerId, processId, stdoutUri, opened);
+                case "fifo" -> fifoIo(processId, paths, opened, owner);
+                case "file" -> fileIo(processId, paths, stdoutUri, opened, owner);
+                case "binary" -> binaryIo(namespace, containerId, processId, stdoutUri, opened, owner);
                 default -> throw new TaskException.InvalidArgument("unknown STDIO scheme " + scheme);
             };
         } catch (PosixException | IOException e) {
@@ -77,47 +78,49 @@ public final class StdioFactory {
         }
     }
 
-    private ProcessIo fifoIo(String processId, StdioPaths paths, List<Integer> opened) {
+    private ProcessIo fifoIo(String processId, StdioPaths paths, List<Integer> opened, IoOwner owner)
+            throws IOException {
         PipeIo.Stream in = null;
         PipeIo.Stream out = null;
         PipeIo.Stream err = null;
         if (!paths.stdin().isEmpty()) {
             int fifo = track(opened, openFifo(paths.stdin()));
-            in = new PipeIo.Stream(pipe(opened), fifo);
+            in = new PipeIo.Stream(pipe(opened, owner), fifo);
         }
         if (!paths.stdout().isEmpty()) {
             int fifo = track(opened, openFifo(paths.stdout()));
-            out = new PipeIo.Stream(pipe(opened), fifo);
+            out = new PipeIo.Stream(pipe(opened, owner), fifo);
         }
         if (!paths.stderr().isEmpty()) {
             int fifo = track(opened, openFifo(paths.stderr()));
-            err = new PipeIo.Stream(pipe(opened), fifo);
+            err = new PipeIo.Stream(pipe(opened, owner), fifo);
         }
         return new PipeIo(posix, processId, in, out, err, destinationsOnly(opened, in, out, err));
     }
 
-    private ProcessIo fileIo(String processId, StdioPaths paths, URI uri, List<Integer> opened) throws IOException {
+    private ProcessIo fileIo(String processId, StdioPaths paths, URI uri, List<Integer> opened, IoOwner owner)
+            throws IOException {
         Path file = Path.of(uri.getPath());
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
         int fd = track(opened, posix.open(file,
                 FileCalls.O_WRONLY | FileCalls.O_APPEND | FileCalls.O_CREAT | FileCalls.O_CLOEXEC, 0644));
-        PipeIo.Stream out = new PipeIo.Stream(pipe(opened), fd);
-        PipeIo.Stream err = new PipeIo.Stream(pipe(opened), fd);
+        PipeIo.Stream out = new PipeIo.Stream(pipe(opened, owner), fd);
+        PipeIo.Stream err = new PipeIo.Stream(pipe(opened, owner), fd);
         PipeIo.Stream in = null;
         if (!paths.stdin().isEmpty()) {
             int fifo = track(opened, openFifo(paths.stdin()));
-            in = new PipeIo.Stream(pipe(opened), fifo);
+            in = new PipeIo.Stream(pipe(opened, owner), fifo);
         }
         return new PipeIo(posix, processId, in, out, err, destinationsOnly(opened, in, out, err));
     }
 
     private ProcessIo binaryIo(String namespace, String containerId, String processId, URI uri,
-                               List<Integer> opened) {
-        PipeFds out = pipe(opened);
-        PipeFds err = pipe(opened);
-        PipeFds ready = pipe(opened);
+                               List<Integer> opened, IoOwner owner) throws IOException {
+        PipeFds out = pipe(opened, owner);
+        PipeFds err = pipe(opened, owner);
+        PipeFds ready = pipe(opened, IoOwner.ROOT);
         List<String> args = new ArrayList<>();
         queryArgs(uri).forEach((k, v) -> {
             args.add(k);
@@ -182,11 +185,22 @@ public final class StdioFactory {
         return fd;
     }
 
-    private PipeFds pipe(List<Integer> opened) {
+    private PipeFds pipe(List<Integer> opened, IoOwner owner) throws IOException {
         PipeFds p = posix.pipe2(FileCalls.O_CLOEXEC);
         opened.add(p.readFd());
         opened.add(p.writeFd());
+        if (!owner.equals(IoOwner.ROOT)) {
+            chown(p.readFd(), owner);
+            chown(p.writeFd(), owner);
+        }
         return p;
+    }
+
+    /** fchown(2) through the fd's {@code /proc/self/fd} link, which resolves to the pipe itself. */
+    private static void chown(int fd, IoOwner owner) throws IOException {
+        Path link = Path.of("/proc/self/fd", Integer.toString(fd));
+        Files.setAttribute(link, "unix:uid", owner.uid());
+        Files.setAttribute(link, "unix:gid", owner.gid());
     }
 
     private static int track(List<Integer> opened, int fd) {
