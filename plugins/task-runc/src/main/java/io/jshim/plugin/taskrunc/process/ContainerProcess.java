@@ -22,6 +22,8 @@ public abstract sealed class ContainerProcess permits InitProcess, ExecProcess {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerProcess.class);
     /** How long an exit waits for the process's output to be copied before it is reported anyway. */
     static final Duration OUTPUT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    /** Go's {@code time.Time{}}: what the Go shim reports as the exit time of a process that never ran. */
+    static final java.time.Instant NEVER_STARTED_AT = java.time.Instant.parse("0001-01-01T00:00:00Z");
 
     protected final ReentrantLock lock = new ReentrantLock();
     private final String id;
@@ -107,6 +109,17 @@ public abstract sealed class ContainerProcess permits InitProcess, ExecProcess {
         }
         exitLatch.countDown();
         return true;
+    }
+
+    /**
+     * Releases the waiters of a process whose start failed, as the Go shim closes its {@code waitBlock}: Wait
+     * answers exit status 0 at Go's zero time, and no exit event is published. Call with {@link #lock} held.
+     */
+    protected void startFailed() {
+        if (exit == null) {
+            exit = new Exit(0, 0, NEVER_STARTED_AT);
+            exitLatch.countDown();
+        }
     }
 
     /** Closes the process's stdin (CloseIO). */

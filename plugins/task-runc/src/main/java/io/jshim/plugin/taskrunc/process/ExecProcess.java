@@ -51,6 +51,8 @@ public final class ExecProcess extends ContainerProcess {
                         pidFile(), console.path(), processIo.childStdio());
                 console.attachTo(processIo);
             } catch (RuncException e) {
+                processIo.close();
+                startFailed();
                 throw RuntimeErrors.runtime(parent.runc(), e, "OCI runtime exec failed");
             }
             processIo.childStarted();
