@@ -49,7 +49,7 @@ public final class PrivateContainerd implements AutoCloseable {
   private final Path directory;
   private final ContainerdConfig config;
   private final Path logFile;
-  private final Process process;
+  private volatile Process process; // replaced by restart()
   private final ShimLocator shims;
   private final Set<String> namespaces = new LinkedHashSet<>(); // guarded by namespaces
   private boolean closed; // guarded by this
@@ -120,6 +120,27 @@ public final class PrivateContainerd implements AutoCloseable {
   /** @return whether the containerd process is still running */
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /**
+   * Stops containerd (SIGTERM, SIGKILL after the stop timeout) and starts it again with the same config, sockets
+   * and state, its output appended to the same log; shims keep running and containerd reconnects to them through
+   * their bundles' {@code address} files. Returns once {@code ctr version} answers.
+   *
+   * @throws HarnessException if it cannot be stopped or does not come back; the message carries its log's tail
+   */
+  public synchronized void restart() {
+    if (closed) {
+      throw new HarnessException("failed to restart private containerd " + address() + ": closed");
+    }
+    stopContainerd();
+    try {
+      process = settings.launch(directory.resolve("config.toml"), logFile, ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    } catch (IOException e) {
+      throw new HarnessException("failed to restart private containerd in " + directory + ": " + e.getMessage(), e);
+    }
+    LOG.info("msg=\"restarted private containerd\" pid={} address={}", process.pid(), address());
+    awaitReady(settings.startTimeout);
   }
 
   /** @return the shim finder for this containerd */
@@ -367,12 +388,7 @@ public final class PrivateContainerd implements AutoCloseable {
       Process process;
       try {
         Files.writeString(configFile, config.toToml());
-        ProcessBuilder builder = new ProcessBuilder(containerdBinary.toString(), "--config", configFile.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(logFile.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        builder.environment().put("PATH", path());
-        process = builder.start();
+        process = launch(configFile, logFile, ProcessBuilder.Redirect.to(logFile.toFile()));
       } catch (IOException e) {
         deleteRecursively(directory);
         throw new HarnessException("failed to start private containerd in " + directory + ": " + e.getMessage(), e);
@@ -390,6 +406,15 @@ public final class PrivateContainerd implements AutoCloseable {
         throw e;
       }
       return containerd;
+    }
+
+    private Process launch(Path configFile, Path logFile, ProcessBuilder.Redirect output) throws IOException {
+      ProcessBuilder builder = new ProcessBuilder(containerdBinary.toString(), "--config", configFile.toString())
+          .redirectErrorStream(true)
+          .redirectOutput(output)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      builder.environment().put("PATH", path());
+      return builder.start();
     }
 
     private String path() {
