@@ -1,0 +1,353 @@
+package io.jshim.dist.cri;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.StatusRuntimeException;
+import io.jshim.dist.cri.api.ContainerConfig;
+import io.jshim.dist.cri.api.ContainerMetadata;
+import io.jshim.dist.cri.api.ContainerStats;
+import io.jshim.dist.cri.api.ContainerStatsRequest;
+import io.jshim.dist.cri.api.ContainerStatusRequest;
+import io.jshim.dist.cri.api.CreateContainerRequest;
+import io.jshim.dist.cri.api.ExecSyncRequest;
+import io.jshim.dist.cri.api.ExecSyncResponse;
+import io.jshim.dist.cri.api.ImageSpec;
+import io.jshim.dist.cri.api.ImageStatusRequest;
+import io.jshim.dist.cri.api.LinuxPodSandboxConfig;
+import io.jshim.dist.cri.api.LinuxSandboxSecurityContext;
+import io.jshim.dist.cri.api.NamespaceMode;
+import io.jshim.dist.cri.api.NamespaceOption;
+import io.jshim.dist.cri.api.PodSandboxConfig;
+import io.jshim.dist.cri.api.PodSandboxMetadata;
+import io.jshim.dist.cri.api.PodSandboxState;
+import io.jshim.dist.cri.api.PodSandboxStatus;
+import io.jshim.dist.cri.api.PodSandboxStatusRequest;
+import io.jshim.dist.cri.api.RemovePodSandboxRequest;
+import io.jshim.dist.cri.api.RunPodSandboxRequest;
+import io.jshim.dist.cri.api.StartContainerRequest;
+import io.jshim.dist.cri.api.StatusRequest;
+import io.jshim.dist.cri.api.StopPodSandboxRequest;
+import io.jshim.testing.containerd.BusyboxRootfs;
+import io.jshim.testing.containerd.ContainerdConfig;
+import io.jshim.testing.containerd.Ctr;
+import io.jshim.testing.containerd.PrivateContainerd;
+import io.jshim.testing.containerd.ShimProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kubernetes path: containerd's CRI plugin with a runtime handler per shim, driven through the CRI API as the
+ * kubelet drives it. A host-network pod sandbox (a static pause image) and two busybox containers run in ONE shim
+ * process (CRI puts {@code io.kubernetes.cri.sandbox-id} in every spec; the shim's start action groups by it);
+ * exec, container logs and stats work; the shim exits once the pod is stopped and removed. Both images are OCI
+ * tarballs this test builds and imports with {@code ctr}, so nothing is pulled.
+ */
+class CriPodIT {
+  private static final Logger LOG = LoggerFactory.getLogger(CriPodIT.class);
+  /** CRI's containerd namespace (fixed in containerd 1.6). */
+  private static final String K8S_NAMESPACE = "k8s.io";
+  private static final String BUSYBOX_IMAGE = "docker.io/jshim/busybox:cri-test";
+  private static final Duration CALL_BOUND = Duration.ofSeconds(30);
+  private static final Duration SHIM_EXIT_BOUND = Duration.ofSeconds(20);
+  /** A CRI log line: {@code <RFC3339Nano> <stream> <P|F> <content>}. */
+  private static final Pattern TICK_LINE = Pattern.compile("(?m)^\\S+ stdout F tick-\\d+$");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> createdIds = new CopyOnWriteArrayList<>();
+  private static Path workDir;
+  private static PrivateContainerd containerd;
+  private static CriClient cri;
+
+  @BeforeAll
+  @Timeout(120)
+  static void startContainerdWithCriAndImages() throws Exception {
+    workDir = Files.createTempDirectory("jshim-cri-");
+    containerd = PrivateContainerd.builder()
+        .runtimeDir(CriHandler.jruncBinDir())
+        .cri(CriHandler.GO_RUNC.criRuntime(), CriHandler.JRUNC.criRuntime())
+        .start();
+    restrictOomScoreAdjustment();
+    cri = new CriClient(containerd.address(), CALL_BOUND);
+    assertThat(JSON.readTree(criConfig()).path("restrictOOMScoreAdj").asBoolean())
+        .as("CRI runs with restrict_oom_score_adj").isTrue();
+    // The harness writes no sandbox_image: name the pause image after the one this containerd is configured with.
+    String pauseImage = configuredSandboxImage();
+
+    Path pauseRootfs = Files.createDirectories(workDir.resolve("pause-rootfs"));
+    PauseBinary.compileInto(pauseRootfs, workDir);
+    Path busyboxRootfs = Files.createDirectories(workDir.resolve("busybox-rootfs"));
+    BusyboxRootfs.buildInto(busyboxRootfs);
+    Path pauseArchive = new OciImageArchive(pauseImage, List.of("/pause"), List.of())
+        .write(pauseRootfs, Files.createDirectories(workDir.resolve("pause-image")));
+    Path busyboxArchive = new OciImageArchive(BUSYBOX_IMAGE, List.of(), List.of("/bin/sh"))
+        .write(busyboxRootfs, Files.createDirectories(workDir.resolve("busybox-image")));
+
+    // Not containerd.ctr(..): that would track k8s.io, whose runc state dir any other containerd's CRI shares.
+    Ctr ctr = new Ctr(Path.of("/usr/bin/ctr"), containerd.address(), K8S_NAMESPACE, null, Duration.ofSeconds(60));
+    for (Path archive : List.of(pauseArchive, busyboxArchive)) {
+      ctr.ctr("images", "import", archive.toString()).orThrow();
+    }
+    for (String image : List.of(pauseImage, BUSYBOX_IMAGE)) {
+      assertThat(await(() -> criKnowsImage(image), Duration.ofSeconds(20)))
+          .as("CRI lists the imported image %s", image).isTrue();
+    }
+  }
+
+  @AfterAll
+  static void stopEverything() throws Exception {
+    try {
+      if (cri != null) {
+        removeLeftoverSandboxes();
+        cri.close();
+      }
+    } finally {
+      try {
+        if (containerd != null) {
+          containerd.close();
+        }
+      } finally {
+        deleteRuncLeftovers();
+        deleteRecursively(workDir);
+      }
+    }
+  }
+
+  static Stream<CriHandler> handlers() {
+    return CriHandler.enabled();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("handlers")
+  @Timeout(90)
+  void podOfTwoContainersRunsInOneShimWithExecLogsAndStats(CriHandler handler) throws Exception {
+    handler.requireBinary();
+    assertThat(containerd.shims().pids()).as("no shim left from an earlier pod").isEmpty();
+    Path logDirectory = Files.createDirectories(workDir.resolve("pod-logs-" + handler.handler()));
+    PodSandboxConfig pod = podConfig(handler, logDirectory);
+
+    String sandboxId = cri.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder()
+        .setConfig(pod).setRuntimeHandler(handler.handler()).build()).getPodSandboxId();
+    createdIds.add(sandboxId);
+    PodSandboxStatus sandbox = cri.runtime().podSandboxStatus(
+        PodSandboxStatusRequest.newBuilder().setPodSandboxId(sandboxId).build()).getStatus();
+    assertThat(sandbox.getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
+    assertThat(sandbox.getRuntimeHandler()).isEqualTo(handler.handler());
+
+    String sleeper = createAndStart(sandboxId, pod, "sleeper", List.of("/bin/sleep", "600"));
+    String talker = createAndStart(sandboxId, pod, "talker",
+        List.of("/bin/sh", "-c", "i=0; while true; do echo tick-$i; i=$((i+1)); sleep 1; done"));
+
+    // ONE shim process serves the sandbox and both containers.
+    ShimProcess shim = containerd.shims().await(K8S_NAMESPACE, sandboxId, Duration.ofSeconds(20));
+    assertThat(handler.isShim(shim.argv())).as("the sandbox's shim is %s: %s", handler, shim.argv()).isTrue();
+    assertThat(containerd.shims().pids()).as("shim daemons of this containerd").containsExactly(shim.pid());
+    for (String container : List.of(sleeper, talker)) {
+      assertThat(bundleSocket(container)).as("shim socket of container %s", container).contains(shim.socket());
+      assertThat(Files.readString(containerd.shims().bundle(K8S_NAMESPACE, container).resolve("config.json")))
+          .as("CRI groups container %s by the sandbox id annotation", container)
+          .contains("\"io.kubernetes.cri.sandbox-id\":\"" + sandboxId + "\"");
+      long pid = containerPid(container);
+      assertThat(parentPid(pid)).as("parent of container %s's init %s", container, pid).isEqualTo(shim.pid());
+    }
+
+    // Exec: output and exit codes, in the pod's PID namespace (PID 1 is the sandbox's pause).
+    ExecSyncResponse hi = execSync(sleeper, "/bin/echo", "hi");
+    assertThat(hi.getExitCode()).isZero();
+    assertThat(hi.getStdout().toStringUtf8()).isEqualTo("hi\n");
+    ExecSyncResponse failing = execSync(talker, "/bin/sh", "-c", "echo oops >&2; exit 3");
+    assertThat(failing.getExitCode()).isEqualTo(3);
+    assertThat(failing.getStderr().toStringUtf8()).isEqualTo("oops\n");
+    assertThat(execSync(sleeper, "/bin/cat", "/proc/1/cmdline").getStdout().toStringUtf8()).isEqualTo("/pause\0");
+
+    // Logs: CRI writes the talker's stdout to <log_directory>/<log_path> in the CRI log format.
+    Path talkerLog = logDirectory.resolve("talker.log");
+    assertThat(await(() -> TICK_LINE.matcher(readQuietly(talkerLog)).find(), Duration.ofSeconds(15)))
+        .as("a tick line in %s, found: %s", talkerLog, readQuietly(talkerLog)).isTrue();
+
+    // Stats: CRI turns the shim's cgroup metrics into CPU and memory usage.
+    ContainerStats stats = cri.runtime().containerStats(
+        ContainerStatsRequest.newBuilder().setContainerId(sleeper).build()).getStats();
+    assertThat(stats.getAttributes().getId()).isEqualTo(sleeper);
+    assertThat(stats.getCpu().getTimestamp()).as("cpu stats %s", stats).isPositive();
+    assertThat(stats.getCpu().getUsageCoreNanoSeconds().getValue()).as("cpu stats %s", stats).isPositive();
+    assertThat(stats.getMemory().hasWorkingSetBytes()).as("memory stats %s", stats).isTrue();
+    assertThat(stats.getMemory().getWorkingSetBytes().getValue()).as("memory stats %s", stats).isPositive();
+
+    // The kubelet's pod removal: stop, then remove; the shim has nothing left to serve and exits.
+    cri.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build());
+    cri.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build());
+    createdIds.remove(sandboxId);
+    assertThat(await(() -> !shim.isAlive(), SHIM_EXIT_BOUND))
+        .as("shim %s exits after the pod is removed", shim.pid()).isTrue();
+    assertThat(containerd.shims().pids()).as("shim daemons left").isEmpty();
+    for (String id : List.of(sandboxId, sleeper, talker)) {
+      assertThat(containerd.shims().bundle(K8S_NAMESPACE, id)).as("bundle of %s", id).doesNotExist();
+    }
+  }
+
+  private static PodSandboxConfig podConfig(CriHandler handler, Path logDirectory) {
+    String name = "jshim-cri-" + handler.handler();
+    return PodSandboxConfig.newBuilder()
+        .setMetadata(PodSandboxMetadata.newBuilder()
+            .setName(name).setNamespace("jshim").setUid(UUID.randomUUID().toString()).setAttempt(0))
+        .setLogDirectory(logDirectory.toString())
+        .putLabels("io.jshim.test", name)
+        .setLinux(LinuxPodSandboxConfig.newBuilder()
+            .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+                // No CNI here: host network, as containerd 1.6 fails pod network set-up without one.
+                .setNamespaceOptions(NamespaceOption.newBuilder()
+                    .setNetwork(NamespaceMode.NODE).setPid(NamespaceMode.POD).setIpc(NamespaceMode.POD))))
+        .build();
+  }
+
+  private static String createAndStart(String sandboxId, PodSandboxConfig pod, String name, List<String> command) {
+    String id = cri.runtime().createContainer(CreateContainerRequest.newBuilder()
+        .setPodSandboxId(sandboxId)
+        .setSandboxConfig(pod)
+        .setConfig(ContainerConfig.newBuilder()
+            .setMetadata(ContainerMetadata.newBuilder().setName(name))
+            .setImage(ImageSpec.newBuilder().setImage(BUSYBOX_IMAGE))
+            .addAllCommand(command)
+            .setLogPath(name + ".log"))
+        .build()).getContainerId();
+    createdIds.add(id);
+    cri.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+    return id;
+  }
+
+  private static ExecSyncResponse execSync(String containerId, String... command) {
+    return cri.runtime().execSync(ExecSyncRequest.newBuilder()
+        .setContainerId(containerId).addAllCmd(List.of(command)).setTimeout(10).build());
+  }
+
+  /** @return the container's init pid (host view) from CRI's verbose status info */
+  private static long containerPid(String containerId) throws IOException {
+    String info = cri.runtime().containerStatus(ContainerStatusRequest.newBuilder()
+        .setContainerId(containerId).setVerbose(true).build()).getInfoOrThrow("info");
+    JsonNode pid = JSON.readTree(info).path("pid");
+    assertThat(pid.canConvertToLong()).as("pid in the status info of %s: %s", containerId, info).isTrue();
+    return pid.asLong();
+  }
+
+  private static long parentPid(long pid) throws IOException {
+    return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+        .filter(line -> line.startsWith("PPid:"))
+        .map(line -> Long.parseLong(line.substring("PPid:".length()).strip()))
+        .findFirst()
+        .orElseThrow(() -> new IOException("no PPid in /proc/" + pid + "/status"));
+  }
+
+  private static Optional<Path> bundleSocket(String containerId) throws IOException {
+    String address = Files.readString(containerd.shims().bundle(K8S_NAMESPACE, containerId).resolve("address")).strip();
+    return Optional.of(Path.of(address.startsWith("unix://") ? address.substring("unix://".length()) : address));
+  }
+
+  /**
+   * CRI gives the pause container oom_score_adj -998, which runc cannot set without CAP_SYS_RESOURCE (this
+   * machine's root lacks it: "can't get final child's PID from pipe"). {@code restrict_oom_score_adj = true}
+   * clamps it to containerd's own score, as for a containerd in a user namespace. The harness writes no such
+   * setting, so add it to the config it wrote and restart containerd (which re-reads that file).
+   */
+  private static void restrictOomScoreAdjustment() throws IOException {
+    Path configFile = containerd.directory().resolve("config.toml");
+    String criTable = "[plugins.\"" + ContainerdConfig.CRI_PLUGIN + "\"]\n";
+    String toml = Files.readString(configFile);
+    assertThat(toml).as("CRI table in %s", configFile).contains(criTable);
+    Files.writeString(configFile, toml.replace(criTable, criTable + "    restrict_oom_score_adj = true\n"));
+    containerd.restart();
+  }
+
+  private static String criConfig() {
+    return cri.runtime().status(StatusRequest.newBuilder().setVerbose(true).build()).getInfoOrThrow("config");
+  }
+
+  private static String configuredSandboxImage() throws IOException {
+    String config = criConfig();
+    String image = JSON.readTree(config).path("sandboxImage").asText();
+    assertThat(image).as("sandboxImage in CRI's config %s", config).isNotEmpty();
+    return image;
+  }
+
+  private static boolean criKnowsImage(String image) {
+    return cri.images().imageStatus(ImageStatusRequest.newBuilder()
+        .setImage(ImageSpec.newBuilder().setImage(image)).build()).hasImage();
+  }
+
+  private static void removeLeftoverSandboxes() {
+    for (String id : createdIds) {
+      try {
+        cri.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+        cri.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+      } catch (StatusRuntimeException e) {
+        LOG.debug("msg=\"not a sandbox or already gone\" id={} status={}", id, e.getStatus());
+      }
+    }
+  }
+
+  /** Force-deletes runc containers of this test that outlived containerd (only ids it created: k8s.io is shared). */
+  private static void deleteRuncLeftovers() {
+    Path runcRoot = PrivateContainerd.RUNC_ROOT.resolve(K8S_NAMESPACE);
+    for (String id : createdIds) {
+      if (Files.exists(runcRoot.resolve(id))) {
+        try {
+          HostCommand.run(Duration.ofSeconds(15), List.of("runc", "--root", runcRoot.toString(), "delete", "--force", id));
+        } catch (IOException e) {
+          LOG.warn("msg=\"failed to delete leftover runc container\" id={} error=\"{}\"", id, e.getMessage());
+        }
+      }
+    }
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static boolean await(BooleanSupplier condition, Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return condition.getAsBoolean();
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    List<Path> paths;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      paths = new ArrayList<>(walk.sorted(Comparator.reverseOrder()).toList());
+    }
+    for (Path path : paths) {
+      Files.deleteIfExists(path);
+    }
+  }
+}
