@@ -49,6 +49,7 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,6 +74,8 @@ class CriPodIT {
   /** A CRI log line: {@code <RFC3339Nano> <stream> <P|F> <content>}. */
   private static final Pattern TICK_LINE = Pattern.compile("(?m)^\\S+ stdout F tick-\\d+$");
 
+  /** Where containerd's log of the run is kept (failsafe runs with the module dir as working dir). */
+  private static final Path KEPT_LOG = Path.of("target", "cri-it", "containerd.log").toAbsolutePath();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> createdIds = new CopyOnWriteArrayList<>();
   private static Path workDir;
@@ -124,6 +127,7 @@ class CriPodIT {
     } finally {
       try {
         if (containerd != null) {
+          keepContainerdLog();
           containerd.close();
         }
       } finally {
@@ -131,6 +135,12 @@ class CriPodIT {
         deleteRecursively(workDir);
       }
     }
+  }
+
+  /** A failed run must not leave its pod to the next handler's run (which expects no shim at all). */
+  @AfterEach
+  void removePodsLeftByAFailure() {
+    removeLeftoverSandboxes();
   }
 
   static Stream<CriHandler> handlers() {
@@ -171,15 +181,6 @@ class CriPodIT {
       assertThat(parentPid(pid)).as("parent of container %s's init %s", container, pid).isEqualTo(shim.pid());
     }
 
-    // Exec: output and exit codes, in the pod's PID namespace (PID 1 is the sandbox's pause).
-    ExecSyncResponse hi = execSync(sleeper, "/bin/echo", "hi");
-    assertThat(hi.getExitCode()).isZero();
-    assertThat(hi.getStdout().toStringUtf8()).isEqualTo("hi\n");
-    ExecSyncResponse failing = execSync(talker, "/bin/sh", "-c", "echo oops >&2; exit 3");
-    assertThat(failing.getExitCode()).isEqualTo(3);
-    assertThat(failing.getStderr().toStringUtf8()).isEqualTo("oops\n");
-    assertThat(execSync(sleeper, "/bin/cat", "/proc/1/cmdline").getStdout().toStringUtf8()).isEqualTo("/pause\0");
-
     // Logs: CRI writes the talker's stdout to <log_directory>/<log_path> in the CRI log format.
     Path talkerLog = logDirectory.resolve("talker.log");
     assertThat(await(() -> TICK_LINE.matcher(readQuietly(talkerLog)).find(), Duration.ofSeconds(15)))
@@ -193,6 +194,15 @@ class CriPodIT {
     assertThat(stats.getCpu().getUsageCoreNanoSeconds().getValue()).as("cpu stats %s", stats).isPositive();
     assertThat(stats.getMemory().hasWorkingSetBytes()).as("memory stats %s", stats).isTrue();
     assertThat(stats.getMemory().getWorkingSetBytes().getValue()).as("memory stats %s", stats).isPositive();
+
+    // Exec: output and exit codes, in the pod's PID namespace (PID 1 is the sandbox's pause).
+    ExecSyncResponse hi = execSync(sleeper, "/bin/echo", "hi");
+    assertThat(hi.getExitCode()).isZero();
+    assertThat(hi.getStdout().toStringUtf8()).isEqualTo("hi\n");
+    ExecSyncResponse failing = execSync(talker, "/bin/sh", "-c", "echo oops >&2; exit 3");
+    assertThat(failing.getExitCode()).isEqualTo(3);
+    assertThat(failing.getStderr().toStringUtf8()).isEqualTo("oops\n");
+    assertThat(execSync(sleeper, "/bin/cat", "/proc/1/cmdline").getStdout().toStringUtf8()).isEqualTo("/pause\0");
 
     // The kubelet's pod removal: stop, then remove; the shim has nothing left to serve and exits.
     cri.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build());
@@ -236,9 +246,10 @@ class CriPodIT {
     return id;
   }
 
+  /** ExecSync with a 5 s exec timeout (CRI's) inside a 15 s call deadline (CRI waits for the output's EOF too). */
   private static ExecSyncResponse execSync(String containerId, String... command) {
-    return cri.runtime().execSync(ExecSyncRequest.newBuilder()
-        .setContainerId(containerId).addAllCmd(List.of(command)).setTimeout(10).build());
+    return cri.runtime().withDeadlineAfter(15, java.util.concurrent.TimeUnit.SECONDS).execSync(ExecSyncRequest.newBuilder()
+        .setContainerId(containerId).addAllCmd(List.of(command)).setTimeout(5).build());
   }
 
   /** @return the container's init pid (host view) from CRI's verbose status info */
@@ -294,11 +305,22 @@ class CriPodIT {
         .setImage(ImageSpec.newBuilder().setImage(image)).build()).hasImage();
   }
 
+  /** Copies containerd's log (shim output included) to {@code target/} before the harness deletes its dir. */
+  private static void keepContainerdLog() {
+    try {
+      Files.createDirectories(KEPT_LOG.getParent());
+      Files.copy(containerd.logFile(), KEPT_LOG, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      LOG.warn("msg=\"failed to keep containerd log\" target={} error=\"{}\"", KEPT_LOG, e.getMessage());
+    }
+  }
+
   private static void removeLeftoverSandboxes() {
     for (String id : createdIds) {
       try {
         cri.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
         cri.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+        createdIds.remove(id);
       } catch (StatusRuntimeException e) {
         LOG.debug("msg=\"not a sandbox or already gone\" id={} status={}", id, e.getStatus());
       }
