@@ -31,8 +31,13 @@ final class ServerUnderFuzz implements AutoCloseable {
 
     /** The server's read and write timeouts: a stalled peer is dropped after this. */
     static final Duration SERVER_TIMEOUT = Duration.ofMillis(500);
-    /** How long one exchange may take before it counts as a hang. */
-    static final Duration EXCHANGE_LIMIT = Duration.ofSeconds(5);
+    /** How long one exchange may take before it counts as a hang (generous: the build machine is shared). */
+    static final Duration EXCHANGE_LIMIT = Duration.ofSeconds(10);
+    /**
+     * How long the first call may take: it loads and instruments (Jazzer) the classes of both sides,
+     * which took more than 5 s on the loaded build machine.
+     */
+    static final Duration WARM_UP_LIMIT = Duration.ofSeconds(60);
     /** How long the process may take to release what a finished exchange held. */
     static final Duration SETTLE_LIMIT = Duration.ofSeconds(10);
 
@@ -65,14 +70,23 @@ final class ServerUnderFuzz implements AutoCloseable {
 
     static ServerUnderFuzz start() throws Exception {
         ServerUnderFuzz fixture = new ServerUnderFuzz(Files.createTempDirectory("ttrpc-fuzz-"));
-        fixture.assertBystanderServed();
-        // warm up a raw connection too, so pollers and class loading are part of the baseline
-        try (RawExchange warmUp = fixture.openRaw()) {
-            warmUp.send(new byte[0], true);
-            warmUp.readUntilClosed(EXCHANGE_LIMIT);
+        try {
+            fixture.assertBystanderServed(WARM_UP_LIMIT);
+            // warm up a raw connection too, so pollers and class loading are part of the baseline
+            try (RawExchange warmUp = fixture.openRaw()) {
+                warmUp.send(new byte[0], true);
+                warmUp.readUntilClosed(WARM_UP_LIMIT);
+            }
+            fixture.awaitConnectionsSettled();
+            return fixture;
+        } catch (Exception | Error e) {
+            try {
+                fixture.close();
+            } catch (Exception | Error suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
-        fixture.awaitConnectionsSettled();
-        return fixture;
     }
 
     RawExchange openRaw() throws IOException {
@@ -101,8 +115,12 @@ final class ServerUnderFuzz implements AutoCloseable {
 
     /** The bystander client's call must succeed: other clients are still served. */
     void assertBystanderServed() {
+        assertBystanderServed(EXCHANGE_LIMIT);
+    }
+
+    private void assertBystanderServed(Duration limit) {
         String text = "bystander-" + bystanderCalls++;
-        assertThat(TargetTtrpc.newBlockingStub(bystander).withDeadline(EXCHANGE_LIMIT)
+        assertThat(TargetTtrpc.newBlockingStub(bystander).withDeadline(limit)
                 .echo(EchoRequest.newBuilder().setText(text).build()).getText())
                 .as("echo of the bystander client")
                 .isEqualTo(text);
