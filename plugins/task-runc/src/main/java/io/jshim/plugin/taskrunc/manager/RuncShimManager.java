@@ -36,8 +36,6 @@ import java.time.Instant;
 public class RuncShimManager implements ShimManager {
     /** The runtime name containerd uses for this shim. */
     public static final String RUNTIME_NAME = "io.containerd.jrunc.v2";
-    private static final Logger LOG = LoggerFactory.getLogger(RuncShimManager.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SIGKILL = 9;
 
     private final String defaultBinary;
@@ -88,7 +86,7 @@ public class RuncShimManager implements ShimManager {
             try {
                 runc.delete(options.id(), true);
             } catch (RuncException e) {
-                LOG.warn("failed to remove runc container id={} error={}", options.id(), e.getMessage());
+                DeletePath.LOG.warn("failed to remove runc container id={} error={}", options.id(), e.getMessage());
             }
             new RootfsMounter(posix).unmountAll(bundle.resolve("rootfs"));
         }
@@ -103,12 +101,12 @@ public class RuncShimManager implements ShimManager {
         Path file = bundle.resolve(ContainerFactory.OPTIONS_FILE);
         if (Files.exists(file)) {
             try {
-                JsonNode o = JSON.readTree(file.toFile());
+                JsonNode o = DeletePath.JSON.readTree(file.toFile());
                 binary = o.path("binary_name").asText("").isEmpty() ? binary : o.path("binary_name").asText();
                 root = o.path("root").asText("").isEmpty() ? root : Path.of(o.path("root").asText());
                 systemd = o.path("systemd_cgroup").asBoolean(false);
             } catch (IOException e) {
-                LOG.warn("failed to read runtime options file={} error={}", file, e.getMessage());
+                DeletePath.LOG.warn("failed to read runtime options file={} error={}", file, e.getMessage());
             }
         }
         return new Runc(new RuncConfig(binary, root.resolve(namespace), bundle.resolve("log.json"), systemd, ""),
@@ -121,5 +119,14 @@ public class RuncShimManager implements ShimManager {
         } catch (IOException | NumberFormatException e) {
             return 0;
         }
+    }
+
+    /**
+     * What only {@code delete} uses, initialised on first use: the {@code start} action constructs this manager
+     * too and must not pay for a logging back-end (log4j2) or Jackson's object mapper.
+     */
+    private static final class DeletePath {
+        static final Logger LOG = LoggerFactory.getLogger(RuncShimManager.class);
+        static final ObjectMapper JSON = new ObjectMapper();
     }
 }
