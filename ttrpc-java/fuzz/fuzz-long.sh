@@ -14,5 +14,5 @@ if [ -z "${JAVA_HOME:-}" ] || ! command -v mvn >/dev/null; then
   source tools/env.sh
 fi
 echo "ttrpc-fuzz: fuzzing each target for $duration"
-mvn -B -ntp -pl ttrpc-java/fuzz verify -Djshim.fuzz=1 -Djshim.fuzz.duration="$duration" \
-  | grep -E --line-buffered '^#[0-9]+ +(pulse|DONE)|^Done |fuzz run checked|Tests run:|ERROR|FAIL|BUILD'
+# libFuzzer's progress (#N NEW/REDUCE/pulse/DONE lines, cov, exec/s) goes to stderr
+exec mvn -B -ntp -pl ttrpc-java/fuzz verify -Djshim.fuzz=1 -Djshim.fuzz.duration="$duration"
