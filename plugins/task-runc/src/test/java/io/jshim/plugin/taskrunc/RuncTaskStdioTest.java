@@ -124,6 +124,9 @@ class RuncTaskStdioTest {
             assertThat(exit.getId()).isEqualTo("c1");
             assertThat(outAtExit.get()).isEqualTo(32768);
             assertThat(errAtExit.get()).isEqualTo(1000);
+            // the shim closed its FIFO ends once the output was copied: readers see EOF before Delete (CRI's exec)
+            assertThat(shim.posix.read(outFd, new byte[16], 0, 16)).isZero();
+            assertThat(shim.posix.read(errFd, new byte[16], 0, 16)).isZero();
 
             var deleted = shim.task.delete(DeleteRequest.newBuilder().setId("c1").build());
             assertThat(deleted.getPid()).isEqualTo(pid);

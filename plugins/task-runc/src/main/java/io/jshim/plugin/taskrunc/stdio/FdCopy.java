@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
 /**
  * Copies bytes from one fd to another on a platform thread (the reads block in native code) until EOF of the
  * source, EIO (a pty whose slave side closed), or until {@code stop} says so while the source is idle.
- * Counts down {@code done} at the end and then runs {@code onEnd}.
+ * Runs {@code onEnd} at the end and then counts down {@code done}.
  */
 final class FdCopy implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(FdCopy.class);
@@ -71,11 +71,11 @@ final class FdCopy implements Runnable {
         } catch (RuntimeException e) {
             LOG.warn("stdio copy failed stream={}", name, e);
         } finally {
-            if (done != null) {
-                done.countDown();
-            }
             if (onEnd != null) {
                 onEnd.run();
+            }
+            if (done != null) {
+                done.countDown();
             }
         }
     }

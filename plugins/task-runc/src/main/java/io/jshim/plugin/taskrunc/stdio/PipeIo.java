@@ -24,7 +24,11 @@ final class PipeIo implements ProcessIo {
     private final int childStdout;
     private final int childStderr;
     private final int stdinWriter;
-    private final List<Integer> ownedFds;
+    /** Fds still to close; an fd leaves the set exactly once, so that a reused fd number is never closed. */
+    private final java.util.Set<Integer> ownedFds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Output destinations by fd and how many copies still write to each (stdout and stderr may share a file). */
+    private final java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> writers =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final List<FdCopy> copies;
     private final CountDownLatch outputDone;
     private final AtomicBoolean stdinClosed = new AtomicBoolean();
@@ -44,22 +48,24 @@ final class PipeIo implements ProcessIo {
         this.stdinWriter = stdin == null ? -1 : stdin.pipe().writeFd();
         this.childStdout = stdout == null ? -1 : stdout.pipe().writeFd();
         this.childStderr = stderr == null ? -1 : stderr.pipe().writeFd();
-        this.ownedFds = new ArrayList<>(extraFds);
+        this.ownedFds.addAll(extraFds);
         int outputs = (stdout == null ? 0 : 1) + (stderr == null ? 0 : 1);
         this.outputDone = new CountDownLatch(outputs);
         this.copies = new ArrayList<>();
         if (stdout != null) {
             ownedFds.add(stdout.pipe().readFd());
             if (stdout.peer() >= 0) {
+                writers.computeIfAbsent(stdout.peer(), fd -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
                 copies.add(new FdCopy(posix, name + "-stdout", stdout.pipe().readFd(), stdout.peer(), null,
-                        outputDone, null));
+                        outputDone, () -> outputEnded(stdout.peer())));
             }
         }
         if (stderr != null) {
             ownedFds.add(stderr.pipe().readFd());
             if (stderr.peer() >= 0) {
+                writers.computeIfAbsent(stderr.peer(), fd -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
                 copies.add(new FdCopy(posix, name + "-stderr", stderr.pipe().readFd(), stderr.peer(), null,
-                        outputDone, null));
+                        outputDone, () -> outputEnded(stderr.peer())));
             }
         }
         if (stdin != null && stdin.peer() >= 0) {
@@ -76,6 +82,23 @@ final class PipeIo implements ProcessIo {
 
     /** One stream: its pipe and the fd on the shim's side to copy to/from ({@code -1}: someone else reads). */
     record Stream(io.jshim.posix.PipeFds pipe, int peer) {
+    }
+
+    /**
+     * Closes an output destination once the last copy into it ended, as the Go shim closes its FIFO ends after
+     * copying: a client reading the FIFO (CRI's exec) sees EOF when the process's output is complete.
+     */
+    private void outputEnded(int destination) {
+        java.util.concurrent.atomic.AtomicInteger left = writers.get(destination);
+        if (left != null && left.decrementAndGet() == 0) {
+            closeOwned(destination);
+        }
+    }
+
+    private void closeOwned(int fd) {
+        if (ownedFds.remove(fd)) {
+            closeQuietly(fd);
+        }
     }
 
     @Override
@@ -109,7 +132,7 @@ final class PipeIo implements ProcessIo {
         if (closed.compareAndSet(false, true)) {
             childStarted();
             closeStdin();
-            ownedFds.forEach(this::closeQuietly);
+            List.copyOf(ownedFds).forEach(this::closeOwned);
         }
     }
 

@@ -20,7 +20,8 @@ final class TerminalIo implements ProcessIo {
     private final String name;
     private final int stdinFifo;
     private final int stdoutFifo;
-    private final List<Integer> ownedFds;
+    /** Fds still to close; an fd leaves the set exactly once, so that a reused fd number is never closed. */
+    private final java.util.Set<Integer> ownedFds = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final CountDownLatch outputDone = new CountDownLatch(1);
     private final AtomicBoolean stdinClosed = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -32,7 +33,7 @@ final class TerminalIo implements ProcessIo {
         this.name = name;
         this.stdinFifo = stdinFifo;
         this.stdoutFifo = stdoutFifo;
-        this.ownedFds = List.copyOf(ownedFds);
+        this.ownedFds.addAll(ownedFds);
     }
 
     /** Takes ownership of the pty master and starts copying. */
@@ -40,7 +41,9 @@ final class TerminalIo implements ProcessIo {
     public void attachConsole(int masterFd) {
         this.master = masterFd;
         if (stdoutFifo >= 0) {
-            new FdCopy(posix, name + "-console-out", masterFd, stdoutFifo, null, outputDone, null).start();
+            // like the Go shim, the stdout FIFO is closed once the console's output is copied: readers see EOF
+            new FdCopy(posix, name + "-console-out", masterFd, stdoutFifo, null, outputDone,
+                    () -> closeOwned(stdoutFifo)).start();
         } else {
             outputDone.countDown();
         }
@@ -83,7 +86,13 @@ final class TerminalIo implements ProcessIo {
             if (master >= 0) {
                 closeQuietly(master);
             }
-            ownedFds.forEach(this::closeQuietly);
+            List.copyOf(ownedFds).forEach(this::closeOwned);
+        }
+    }
+
+    private void closeOwned(int fd) {
+        if (ownedFds.remove(fd)) {
+            closeQuietly(fd);
         }
     }
 
