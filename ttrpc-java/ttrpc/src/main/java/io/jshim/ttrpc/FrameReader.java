@@ -7,8 +7,10 @@ import java.nio.channels.ReadableByteChannel;
 
 /**
  * Reads frames from a channel through one reusable buffer. Frames larger than the limit are
- * discarded (read and dropped, never buffered). Reports since when a frame has been partially read,
- * so that a watchdog can close connections whose peer stalls mid-frame.
+ * discarded (read and dropped, never buffered). Reports since when it has been waiting for the rest
+ * of a partially received frame, so that a watchdog can close connections whose peer stalls
+ * mid-frame. Time spent between calls of {@link #next} (the caller is busy, e.g. waiting for a call
+ * slot) never counts: bytes that arrived meanwhile are not a stall.
  */
 final class FrameReader {
 
@@ -16,14 +18,17 @@ final class FrameReader {
 
     private final ReadableByteChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE).flip();
-    /** System.nanoTime() when the current partial frame started, 0 when between frames. */
+    /**
+     * System.nanoTime() since when {@link #next} has been waiting for the rest of a frame, 0 when it
+     * is not inside {@link #next} or has not received a byte of the next frame yet.
+     */
     private volatile long partialSince;
 
     FrameReader(ReadableByteChannel channel) {
         this.channel = channel;
     }
 
-    /** @return nanoTime since which a frame is incomplete, or 0 when none is */
+    /** @return nanoTime since which the reader has been waiting for the rest of a frame, or 0 */
     long partialSince() {
         return partialSince;
     }
@@ -33,9 +38,16 @@ final class FrameReader {
      * @throws EOFException when the peer closed the connection in the middle of a frame
      */
     Frames.Frame next() throws IOException {
-        if (!buffer.hasRemaining()) {
+        // bytes of the next frame that arrived while the caller was busy start the clock now
+        partialSince = buffer.hasRemaining() ? System.nanoTime() : 0;
+        try {
+            return readFrame();
+        } finally {
             partialSince = 0;
         }
+    }
+
+    private Frames.Frame readFrame() throws IOException {
         if (!fill(Frames.HEADER_LENGTH, true)) {
             return null;
         }
@@ -50,7 +62,6 @@ final class FrameReader {
         } else {
             frame = new Frames.Frame(streamId, type, flags, length, readData((int) length));
         }
-        partialSince = buffer.hasRemaining() ? System.nanoTime() : 0;
         return frame;
     }
 
