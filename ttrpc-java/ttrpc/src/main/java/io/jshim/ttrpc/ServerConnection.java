@@ -238,7 +238,7 @@ final class ServerConnection {
         void run(RequestContext context, ByteString payload) {
             thread = Thread.currentThread();
             context.remaining().ifPresent(left -> deadlineTimer = timers.schedule(
-                    () -> expire(context), Math.max(0, left.toNanos()), TimeUnit.NANOSECONDS));
+                    () -> startExpiry(context), Math.max(0, left.toNanos()), TimeUnit.NANOSECONDS));
             try {
                 CallDispatcher.Outcome outcome = dispatcher.dispatch(context, payload);
                 finish(outcome.status(), outcome.response());
@@ -247,9 +247,20 @@ final class ServerConnection {
             }
         }
 
+        /**
+         * Runs on the server's one timer thread, shared by all connections: it must never block, so the
+         * reply (whose write may wait up to the write timeout for a peer that does not read) is written
+         * on a virtual thread of its own.
+         */
+        private void startExpiry(RequestContext context) {
+            Thread.ofVirtual().name("ttrpc-deadline-" + id + "-" + Integer.toUnsignedString(streamId))
+                    .start(() -> expire(context));
+        }
+
         private void expire(RequestContext context) {
-            if (finish(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded serving " + context.fullMethodName()), null)) {
+            if (claim()) {
                 interrupt();
+                respond(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded serving " + context.fullMethodName()), null);
             }
         }
 
@@ -262,6 +273,15 @@ final class ServerConnection {
 
         /** @return true when this call answered, false when it had already been answered */
         boolean finish(Status status, com.google.protobuf.MessageLite response) {
+            if (!claim()) {
+                return false;
+            }
+            respond(status, response);
+            return true;
+        }
+
+        /** @return true for the one caller that may answer this call */
+        private boolean claim() {
             if (!answered.compareAndSet(false, true)) {
                 return false;
             }
@@ -269,6 +289,11 @@ final class ServerConnection {
             if (timer != null) {
                 timer.cancel(false);
             }
+            return true;
+        }
+
+        /** Sends the answer and frees the call's slot, whatever happens to the write. */
+        private void respond(Status status, com.google.protobuf.MessageLite response) {
             try {
                 var builder = io.jshim.ttrpc.proto.Response.newBuilder().setStatus(status.toProto());
                 if (response != null) {
@@ -286,7 +311,6 @@ final class ServerConnection {
                 active.remove(streamId, this);
                 inFlightPermits.release();
             }
-            return true;
         }
     }
 }
