@@ -106,7 +106,7 @@ public final class Shim {
         Map<String, String> daemonEnv = bootstrap.isPresent() ? BootstrapProtocol.daemonEnv(applied, env) : env;
         byte[] runtimeOptions = bootstrap.map(BootstrapProtocol::runtimeOptions).orElse(input);
         StartAction action = new StartAction(applied, manager, config.framework(), posix(config), daemonEnv,
-                StartAction.daemonCommand(args));
+                StartAction.daemonCommand(args, env));
         String address = action.run(new java.io.ByteArrayInputStream(runtimeOptions));
         if (bootstrap.isPresent()) {
             out.write(BootstrapProtocol.result(address, action.addressVersion()));

@@ -45,6 +45,15 @@ final class StartAction {
     static final String READY_FD_ENV = "JSHIM_READY_FD";
     static final int READY_FD = 3;
     static final String READY = "ok";
+    /**
+     * Environment variable a launcher script sets to its own absolute path: the daemon is then started through
+     * it (so it picks the daemon's JVM flags) instead of with this JVM's command line.
+     */
+    static final String LAUNCHER_ENV = "JSHIM_LAUNCHER";
+    /** Environment variable carrying {@code jshim.daemon-jvm-options} (space-separated) to the launcher. */
+    static final String DAEMON_JVM_OPTIONS_ENV = "JSHIM_DAEMON_JVM_OPTIONS";
+    /** The group id of {@code jshim.grouping = namespace}: one daemon per containerd namespace. */
+    static final String NAMESPACE_GROUP = "jshim-namespace";
     private static final short POLLIN = 1;
 
     private final ShimOptions options;
@@ -69,7 +78,7 @@ final class StartAction {
 
     /** Starts (or finds) the daemon; returns its {@code unix://} address (see {@link #output}). */
     String run(InputStream stdin) throws Exception {
-        String groupId = manager.groupId(options);
+        String groupId = groupId();
         String address = SocketAddress.of(options.address(), options.namespace(), groupId);
         Path socket = SocketAddress.pathOf(address);
         if (Files.exists(socket)) {
@@ -89,6 +98,9 @@ final class StartAction {
             try {
                 Map<String, String> daemonEnv = new HashMap<>(env);
                 daemonEnv.put(READY_FD_ENV, Integer.toString(READY_FD));
+                if (!settings.daemonJvmOptions().isEmpty()) {
+                    daemonEnv.put(DAEMON_JVM_OPTIONS_ENV, String.join(" ", settings.daemonJvmOptions()));
+                }
                 pid = posix.spawn(SpawnRequest.builder(daemonCommand.getFirst())
                         .argv(daemonCommand)
                         .env(daemonEnv)
@@ -119,6 +131,15 @@ final class StartAction {
             posix.close(ready.readFd());
         }
         return address;
+    }
+
+    /** The task's group under {@code jshim.grouping}. */
+    private String groupId() throws Exception {
+        return switch (settings.grouping()) {
+            case "namespace" -> NAMESPACE_GROUP;
+            case "none" -> options.id();
+            default -> manager.groupId(options);
+        };
     }
 
     /** What {@code start} prints: plain for containerd 1.6, JSON when {@code MAX_SHIM_VERSION} is set. */
@@ -239,6 +260,26 @@ final class StartAction {
         } catch (IOException | NumberFormatException e) {
             throw new ShimException("failed to adjust OOM score of shim daemon " + pid + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The daemon's command line: the launcher named by {@value #LAUNCHER_ENV} (an absolute path) with the shim
+     * arguments minus {@code start}, else {@link #daemonCommand(List)}.
+     */
+    static List<String> daemonCommand(List<String> shimArgs, Map<String, String> env) {
+        String launcher = env.getOrDefault(LAUNCHER_ENV, "");
+        if (launcher.isEmpty()) {
+            return daemonCommand(shimArgs);
+        }
+        if (!launcher.startsWith("/") || !Files.isExecutable(Path.of(launcher))) {
+            throw new ShimException("failed to derive the daemon command line: $" + LAUNCHER_ENV + " " + launcher
+                    + " is not an absolute path to an executable");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(launcher);
+        command.addAll(shimArgs);
+        command.remove(command.lastIndexOf("start"));
+        return command;
     }
 
     /**

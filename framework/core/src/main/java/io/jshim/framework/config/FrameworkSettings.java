@@ -19,6 +19,12 @@ import java.util.List;
  * @param interceptorOrder {@code jshim.interceptor-order}: plugin URIs ({@code <type>.<id>}) whose server
  *                         interceptors come first (outermost), in this order; the others follow in start order
  * @param startTimeout     {@code jshim.start-timeout}: how long {@code start} waits for the daemon to be ready
+ * @param grouping         {@code jshim.grouping}: which tasks share one daemon: {@code sandbox} (the manager's
+ *                         {@code groupId}, a pod as the Go shim), {@code namespace} (every task of a namespace)
+ *                         or {@code none} (one daemon per task)
+ * @param daemonJvmOptions {@code jshim.daemon-jvm-options}: JVM flags of the daemon replacing the launcher's
+ *                         defaults (empty: keep them); used when the launcher names itself in
+ *                         {@code JSHIM_LAUNCHER}, since the daemon is then started through the launcher
  */
 public record FrameworkSettings(
         Duration shutdownTimeout,
@@ -27,7 +33,19 @@ public record FrameworkSettings(
         String logLevel,
         int addressVersion,
         List<String> interceptorOrder,
-        Duration startTimeout) {
+        Duration startTimeout,
+        String grouping,
+        List<String> daemonJvmOptions) {
+
+    /** The {@code jshim.grouping} values. */
+    public static final List<String> GROUPINGS = List.of("sandbox", "namespace", "none");
+
+    /** With the default grouping ({@code sandbox}) and the launcher's daemon JVM flags. */
+    public FrameworkSettings(Duration shutdownTimeout, String posix, String pluginsDir, String logLevel,
+            int addressVersion, List<String> interceptorOrder, Duration startTimeout) {
+        this(shutdownTimeout, posix, pluginsDir, logLevel, addressVersion, interceptorOrder, startTimeout, "sandbox",
+                List.of());
+    }
 
     /** Validates the values. */
     public FrameworkSettings {
@@ -37,6 +55,17 @@ public record FrameworkSettings(
         requireNonNull(logLevel, "logLevel is null");
         interceptorOrder = List.copyOf(interceptorOrder);
         requireNonNull(startTimeout, "startTimeout is null");
+        requireNonNull(grouping, "grouping is null");
+        daemonJvmOptions = List.copyOf(daemonJvmOptions);
+        if (!GROUPINGS.contains(grouping)) {
+            throw new IllegalArgumentException("grouping must be sandbox, namespace or none, got \"" + grouping + "\"");
+        }
+        for (String option : daemonJvmOptions) {
+            if (!option.startsWith("-") || option.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("daemon-jvm-options must be JVM flags without spaces, got \""
+                        + option + "\"");
+            }
+        }
         if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
             throw new IllegalArgumentException("shutdown-timeout must be positive, got " + shutdownTimeout);
         }
