@@ -1,14 +1,40 @@
 #!/bin/sh
-# Installs containerd-shim-jrunc-v2 under PREFIX: PREFIX/bin/containerd-shim-jrunc-v2 and PREFIX/lib/jshim/.
-# The launcher finds its jars relative to itself, so PREFIX/bin must be on containerd's PATH.
+# Installs containerd-shim-jrunc-v2 under PREFIX:
+#   PREFIX/bin/containerd-shim-jrunc-v2   the launcher (containerd finds it on its PATH)
+#   PREFIX/lib/jshim/runtime              the private jlink'd Java runtime (no host JDK needed)
+#   PREFIX/lib/jshim/lib                  the jars
+#   PREFIX/lib/jshim/aot                  the AOT caches trained at build time
+#   PREFIX/etc/jshim/jshim.conf           the configuration (kept when it exists: never overwrites an edit)
+# File times are preserved: the AOT caches check the jars' size and time. The installed shim is checked at the
+# end: both JVM roles must map their AOT cache (-XX:AOTMode=on fails otherwise).
 set -eu
 prefix=${1:?usage: install.sh PREFIX}
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 src="$top/dist/target/jshim"
 [ -x "$src/bin/containerd-shim-jrunc-v2" ] || { echo "install: $src is not built (make build)" >&2; exit 1; }
-mkdir -p "$prefix/bin" "$prefix/lib"
+[ -x "$src/lib/jshim/runtime/bin/java" ] || { echo "install: $src/lib/jshim/runtime is missing (make build)" >&2; exit 1; }
+mkdir -p "$prefix/bin" "$prefix/lib" "$prefix/etc/jshim"
+prefix=$(cd "$prefix" && pwd)
 rm -rf "$prefix/lib/jshim"
-cp -R "$src/lib/jshim" "$prefix/lib/jshim"
-cp "$src/bin/containerd-shim-jrunc-v2" "$prefix/bin/containerd-shim-jrunc-v2"
-chmod 755 "$prefix/bin/containerd-shim-jrunc-v2"
-echo "installed $prefix/bin/containerd-shim-jrunc-v2 and $prefix/lib/jshim"
+cp -a "$src/lib/jshim" "$prefix/lib/jshim"
+cp "$top/config/jshim.conf" "$prefix/lib/jshim/jshim.conf.default"
+cp "$src/bin/containerd-shim-jrunc-v2" "$prefix/bin/containerd-shim-jrunc-v2.new"
+chmod 755 "$prefix/bin/containerd-shim-jrunc-v2.new"
+mv -f "$prefix/bin/containerd-shim-jrunc-v2.new" "$prefix/bin/containerd-shim-jrunc-v2"
+if [ -f "$prefix/etc/jshim/jshim.conf" ]; then
+  echo "install: kept $prefix/etc/jshim/jshim.conf (the shipped default is $prefix/lib/jshim/jshim.conf.default)"
+else
+  cp "$top/config/jshim.conf" "$prefix/etc/jshim/jshim.conf"
+fi
+# The check runs with a PATH without any JDK: the launcher must use its own runtime.
+check() {
+  env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@" "$prefix/bin/containerd-shim-jrunc-v2" -v > /dev/null 2>&1
+}
+if [ -d "$prefix/lib/jshim/aot" ]; then
+  check JSHIM_JAVA_OPTS=-XX:AOTMode=on || { echo "install: the start AOT cache does not map in $prefix" >&2; exit 1; }
+  check JSHIM_JAVA_OPTS=-XX:AOTMode=on JSHIM_READY_FD=3 || { echo "install: the daemon AOT cache does not map in $prefix" >&2; exit 1; }
+else
+  echo "install: WARNING: no AOT caches (built with -Djshim.aot.skip=true): slow start" >&2
+  check || { echo "install: $prefix/bin/containerd-shim-jrunc-v2 -v failed" >&2; exit 1; }
+fi
+echo "installed $prefix/bin/containerd-shim-jrunc-v2, $prefix/lib/jshim ($(du -sh "$prefix/lib/jshim" | cut -f1)) and $prefix/etc/jshim/jshim.conf"
