@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One accepted connection: reads frames on its own virtual thread, runs each request on a new virtual
  * thread and writes responses as they complete, in any order. Protocol violations close this
- * connection only.
+ * connection only. Once the server drains it ({@link #drainAndCloseIfIdle}) or it is closed, no further
+ * request is dispatched: requests still read are answered {@code UNAVAILABLE}.
  */
 final class ServerConnection {
 
@@ -39,6 +41,11 @@ final class ServerConnection {
     private final Semaphore inFlightPermits;
     private final ConcurrentHashMap<Integer, Call> active = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Orders admitting a call against draining and closing, so none is admitted after either. */
+    private final Object admission = new Object();
+    /** Guarded by {@link #admission}. */
+    private boolean draining;
+    private volatile Thread readerThread;
     private volatile Optional<PeerCredentials> peer = Optional.empty();
 
     ServerConnection(long id, SocketChannel channel, ServerSettings settings, CallDispatcher dispatcher,
@@ -64,12 +71,13 @@ final class ServerConnection {
 
     /** Reads and dispatches until the peer leaves, a protocol violation, or {@link #close}. */
     void serve() {
+        readerThread = Thread.currentThread();
         try {
             if (!authenticate()) {
                 return;
             }
             Frames.Frame frame;
-            while ((frame = reader.next()) != null) {
+            while (!closed.get() && (frame = reader.next()) != null) {
                 if (!handle(frame)) {
                     return;
                 }
@@ -151,12 +159,24 @@ final class ServerConnection {
             log.warn("refusing unparsable request conn={} stream={} error=\"{}\"", id, Integer.toUnsignedString(streamId), e.getMessage());
             return respondStatus(streamId, Status.INVALID_ARGUMENT.withDescription("unmarshal request error: " + e.getMessage()));
         }
+        if (isDraining()) {
+            return refuseClosing(streamId, request);
+        }
         inFlightPermits.acquire();
         Call call = new Call(streamId);
-        if (active.putIfAbsent(streamId, call) != null) {
-            inFlightPermits.release();
-            log.warn("closing connection conn={} reason=\"stream {} reused while active\"", id, Integer.toUnsignedString(streamId));
-            return false;
+        switch (admit(call)) {
+            case CLOSING -> {
+                inFlightPermits.release();
+                return refuseClosing(streamId, request);
+            }
+            case STREAM_IN_USE -> {
+                inFlightPermits.release();
+                log.warn("closing connection conn={} reason=\"stream {} reused while active\"", id, Integer.toUnsignedString(streamId));
+                return false;
+            }
+            case ADMITTED -> {
+                // dispatched below
+            }
         }
         long timeoutNanos = request.getTimeoutNano();
         OptionalLong deadline = timeoutNanos == 0 ? OptionalLong.empty() : OptionalLong.of(System.nanoTime() + timeoutNanos);
@@ -168,6 +188,35 @@ final class ServerConnection {
         }
         Thread.ofVirtual().name("ttrpc-call-" + id + "-" + Integer.toUnsignedString(streamId)).start(() -> call.run(context, request.getPayload()));
         return true;
+    }
+
+    private enum Admission { ADMITTED, STREAM_IN_USE, CLOSING }
+
+    private Admission admit(Call call) {
+        synchronized (admission) {
+            if (draining || closed.get()) {
+                return Admission.CLOSING;
+            }
+            return active.putIfAbsent(call.streamId, call) == null ? Admission.ADMITTED : Admission.STREAM_IN_USE;
+        }
+    }
+
+    private boolean isDraining() {
+        synchronized (admission) {
+            return draining;
+        }
+    }
+
+    /** Answers a request that arrived while the connection drains; @return false once it is closed */
+    private boolean refuseClosing(int streamId, io.jshim.ttrpc.proto.Request request) {
+        if (closed.get()) {
+            return false;
+        }
+        log.debug("refusing request while shutting down conn={} stream={} method={}/{}",
+                id, Integer.toUnsignedString(streamId), request.getService(), request.getMethod());
+        return respondStatus(streamId, Status.UNAVAILABLE.withDescription(
+                "server is shutting down, not serving " + request.getService() + "/" + request.getMethod()))
+                && !closed.get();
     }
 
     private boolean respondStatus(int streamId, Status status) {
@@ -203,19 +252,45 @@ final class ServerConnection {
         }
     }
 
-    /** Closes the socket; running handlers finish but their responses are dropped. */
+    /**
+     * Stops dispatching further requests (those read from now on are answered {@code UNAVAILABLE})
+     * and closes the connection when no call is running.
+     */
+    void drainAndCloseIfIdle() {
+        boolean idle;
+        synchronized (admission) {
+            draining = true;
+            idle = active.isEmpty();
+        }
+        if (idle) {
+            close();
+        }
+    }
+
+    /**
+     * Closes the socket and stops the reader, also one waiting for a call slot; no call is admitted
+     * afterwards. Running handlers finish but their responses are dropped.
+     */
     void close() {
-        if (closed.compareAndSet(false, true)) {
+        boolean first;
+        synchronized (admission) {
+            first = closed.compareAndSet(false, true);
+        }
+        if (first) {
             try {
                 channel.close();
             } catch (IOException e) {
                 log.debug("failed to close connection conn={}: {}", id, e.toString());
             }
+            Thread reading = readerThread;
+            if (reading != null && reading != Thread.currentThread()) {
+                reading.interrupt();
+            }
             onClosed.run();
         }
     }
 
-    /** Interrupts running handlers (forced shutdown). */
+    /** Interrupts running handlers (forced shutdown, after {@link #close}). */
     void interruptCalls() {
         active.values().forEach(Call::interrupt);
     }
@@ -236,12 +311,19 @@ final class ServerConnection {
         }
 
         void run(RequestContext context, ByteString payload) {
-            thread = Thread.currentThread();
-            context.remaining().ifPresent(left -> deadlineTimer = timers.schedule(
-                    () -> startExpiry(context), Math.max(0, left.toNanos()), TimeUnit.NANOSECONDS));
+            thread = Thread.currentThread(); // before reading `closed`: a close after this interrupts it
             try {
+                if (closed.get()) {
+                    finish(Status.UNAVAILABLE.withDescription("connection closed before serving " + context.fullMethodName()), null);
+                    return;
+                }
+                context.remaining().ifPresent(left -> deadlineTimer = timers.schedule(
+                        () -> startExpiry(context), Math.max(0, left.toNanos()), TimeUnit.NANOSECONDS));
                 CallDispatcher.Outcome outcome = dispatcher.dispatch(context, payload);
                 finish(outcome.status(), outcome.response());
+            } catch (RejectedExecutionException e) {
+                // the server stopped its deadline timer: it has shut down
+                finish(Status.UNAVAILABLE.withDescription("server is shutting down, not serving " + context.fullMethodName()), null);
             } finally {
                 thread = null;
             }

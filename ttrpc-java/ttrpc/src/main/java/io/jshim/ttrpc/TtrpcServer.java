@@ -168,7 +168,8 @@ public final class TtrpcServer implements AutoCloseable {
 
     /**
      * Stops accepting, closes idle connections at once and busy ones when their last call is answered,
-     * and after the timeout closes everything that is left and interrupts running handlers.
+     * and after the timeout closes everything that is left and interrupts running handlers. No request
+     * is dispatched once shutdown began: requests read from then on are answered {@code UNAVAILABLE}.
      *
      * @param timeout how long running calls may take to finish
      * @return true when every connection closed within the timeout
@@ -197,11 +198,7 @@ public final class TtrpcServer implements AutoCloseable {
         long end = System.nanoTime() + timeout.toNanos();
         boolean graceful;
         while (true) {
-            connections.values().forEach(c -> {
-                if (c.activeCalls() == 0) {
-                    c.close();
-                }
-            });
+            connections.values().forEach(ServerConnection::drainAndCloseIfIdle);
             if (connections.isEmpty()) {
                 graceful = true;
                 break;
@@ -211,8 +208,8 @@ public final class TtrpcServer implements AutoCloseable {
                 log.warn("ttrpc shutdown timed out after {}ms, closing connections={} calls={}",
                         timeout.toMillis(), connections.size(), activeCallCount());
                 connections.values().forEach(c -> {
+                    c.close(); // first: no call is admitted after it, so every running one is interrupted
                     c.interruptCalls();
-                    c.close();
                 });
                 break;
             }

@@ -42,6 +42,23 @@ final class TestSockets {
                 .toList();
     }
 
+    /**
+     * Counts live threads, virtual ones included, whose name starts with the prefix, from a JSON
+     * thread dump written into the directory.
+     */
+    static long threadsNamed(Path dumpDir, String prefix) throws IOException {
+        Path dump = Files.createTempFile(dumpDir, "threads", ".json");
+        Files.delete(dump); // the dump refuses to overwrite
+        java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .dumpThreads(dump.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+        try {
+            return java.util.regex.Pattern.compile("\"name\": \"" + java.util.regex.Pattern.quote(prefix))
+                    .matcher(Files.readString(dump)).results().count();
+        } finally {
+            Files.delete(dump);
+        }
+    }
+
     static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
