@@ -24,6 +24,12 @@ final class FfmPosix implements Posix {
   private static final int F_SETFL = 4;
   private static final long TIOCSWINSZ = 0x5414;
   private static final int WNOHANG = 1;
+  private static final int P_ALL = 0;
+  private static final int WEXITED = 4;
+  private static final int WNOWAIT = 0x01000000;
+  /** {@code sizeof(siginfo_t)} and the offset of {@code si_pid} in it (LP64). */
+  private static final long SIGINFO_SIZE = 128;
+  private static final long SI_PID_OFFSET = 16;
 
   // Handles are linked per group on first use (class initialisation is lazy): a shim that only calls
   // getpid and mkfifo does not pay for linking the rest.
@@ -34,6 +40,8 @@ final class FfmPosix implements Posix {
         Linker.Option.firstVariadicArg(1));
     static final MethodHandle WAITPID =
         Ffm.capturing("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle WAITID =
+        Ffm.capturing("waitid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     static final MethodHandle KILL = Ffm.capturing("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
   }
 
@@ -116,6 +124,15 @@ final class FfmPosix implements Posix {
   @Override
   public ExitStatus waitpid(int pid) {
     return waitpid(pid, 0).orElseThrow();
+  }
+
+  @Override
+  public int awaitExitedChild() {
+    return Ffm.callInt("waitid", "any child", (a, cs) -> {
+      MemorySegment info = a.allocate(SIGINFO_SIZE, 8);
+      int rc = (int) Proc.WAITID.invokeExact(cs, P_ALL, 0, info, WEXITED | WNOWAIT);
+      return rc == -1 ? -1 : info.get(JAVA_INT, SI_PID_OFFSET);
+    });
   }
 
   @Override

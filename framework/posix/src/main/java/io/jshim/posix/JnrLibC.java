@@ -12,6 +12,8 @@ public interface JnrLibC {
 
   int pipe2(@Out int[] fds, int flags);
 
+  int waitid(int idtype, int id, Pointer infop, int options);
+
   long read(int fd, Pointer buf, long count);
 
   long write(int fd, Pointer buf, long count);

@@ -18,6 +18,12 @@ final class JnrPosix implements Posix {
   private static final int PR_GET_CHILD_SUBREAPER = 37;
   private static final long TIOCSWINSZ = 0x5414;
   private static final int WNOHANG = 1;
+  private static final int P_ALL = 0;
+  private static final int WEXITED = 4;
+  private static final int WNOWAIT = 0x01000000;
+  /** {@code sizeof(siginfo_t)} and the offset of {@code si_pid} in it (LP64). */
+  private static final int SIGINFO_SIZE = 128;
+  private static final int SI_PID_OFFSET = 16;
 
   private final POSIX posix = POSIXFactory.getNativePOSIX(new JnrPosixHandler());
   private final Jnr jnr = new Jnr();
@@ -55,6 +61,13 @@ final class JnrPosix implements Posix {
   @Override
   public ExitStatus waitpid(int pid) {
     return waitpid(pid, 0).orElseThrow();
+  }
+
+  @Override
+  public int awaitExitedChild() {
+    Pointer info = jnr.allocate(SIGINFO_SIZE);
+    jnr.callInt("waitid", "any child", () -> jnr.libc.waitid(P_ALL, 0, info, WEXITED | WNOWAIT));
+    return info.getInt(SI_PID_OFFSET);
   }
 
   @Override

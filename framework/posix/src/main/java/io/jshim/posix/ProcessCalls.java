@@ -41,6 +41,16 @@ public interface ProcessCalls {
   ExitStatus waitpid(int pid);
 
   /**
+   * Blocking {@code waitid(P_ALL, 0, &info, WEXITED | WNOWAIT)}, retried on EINTR: waits until some child has
+   * exited and returns its pid <em>without reaping it</em> (it stays a zombie until {@link #waitpid(int)} of that
+   * pid). Blocks a platform thread: never call it on a virtual thread.
+   *
+   * @return the pid of a child that has exited
+   * @throws PosixException with {@link Errno#ECHILD} when there is no child
+   */
+  int awaitExitedChild();
+
+  /**
    * {@code waitpid(pid, &status, WNOHANG)}.
    *
    * @param pid a pid, or -1 for any child

@@ -22,6 +22,8 @@ public final class ProcessLauncher {
 
   /** How long {@link #run} waits for EOF on the output pipes after the command exited. */
   private static final Duration OUTPUT_GRACE = Duration.ofSeconds(2);
+  /** How long a command killed by {@link #run} may take to be reaped. */
+  private static final Duration REAP_BOUND = Duration.ofSeconds(10);
 
   private final Posix posix;
   private final ProcessReaper reaper;
@@ -44,6 +46,8 @@ public final class ProcessLauncher {
    * threads) unless the request maps fd 1 or 2 itself; stdin is {@code /dev/null} unless mapped.
    *
    * @throws CommandTimeoutException when it runs longer than {@code timeout} (it is killed with SIGKILL)
+   * @throws InterruptedException when the calling thread is interrupted while the command runs: the command is
+   *     killed with SIGKILL and reaped first, so no caller leaves it running
    * @throws SpawnException when it cannot be started
    */
   public CommandResult run(SpawnRequest request, Duration timeout) throws InterruptedException {
@@ -73,13 +77,48 @@ public final class ProcessLauncher {
       closeQuietly(out);
       closeQuietly(err);
     }
-    Optional<ExitStatus> status = child.waitFor(timeout);
+    Optional<ExitStatus> status;
+    try {
+      status = child.waitFor(timeout);
+    } catch (InterruptedException e) {
+      LOG.debug("interrupted while running a command, killing it pid={} argv={}", child.pid(), request.argv());
+      killAndReap(child);
+      throw e;
+    }
     if (status.isEmpty()) {
-      child.signal(ProcessCalls.SIGKILL);
-      child.waitFor();
+      if (killAndReap(child)) {
+        Thread.currentThread().interrupt();
+      }
       throw new CommandTimeoutException(request.argv(), timeout, textOf(stderr));
     }
     return new CommandResult(request.argv(), status.get(), textOf(stdout), textOf(stderr));
+  }
+
+  /**
+   * SIGKILLs {@code child} and waits until the reaper reaped it, bounded by {@link #REAP_BOUND}; an interrupt
+   * meanwhile does not end the wait (it must not leave the child behind).
+   *
+   * @return whether the thread was interrupted meanwhile
+   */
+  private static boolean killAndReap(Child child) {
+    child.signal(ProcessCalls.SIGKILL);
+    long end = System.nanoTime() + REAP_BOUND.toNanos();
+    boolean interrupted = false;
+    while (true) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        LOG.warn("killed command not reaped in time pid={} bound={}", child.pid(), REAP_BOUND);
+        break;
+      }
+      try {
+        if (child.waitFor(Duration.ofNanos(left)).isPresent()) {
+          break;
+        }
+      } catch (InterruptedException again) {
+        interrupted = true;
+      }
+    }
+    return interrupted;
   }
 
   /**

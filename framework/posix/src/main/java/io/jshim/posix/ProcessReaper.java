@@ -19,13 +19,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reaps every child of this process with {@code waitpid(-1)} and routes each exit status to whoever waits
+ * Reaps every child of this process and routes each exit status to whoever waits
  * for that pid, and to every subscriber (subscribers first: when a waiter wakes up, every subscriber has
  * seen the exit).
  *
  * <p>A shim is a child subreaper: container processes that runc started are reparented to it and must be
- * reaped here. One dedicated platform thread blocks in {@code waitpid(-1, 0)} (a blocking downcall must not
- * pin a virtual thread's carrier); while there are no children ({@code ECHILD}) it parks until
+ * reaped here. One dedicated platform thread blocks in {@code waitid(P_ALL, WEXITED | WNOWAIT)} until some child
+ * has exited, then reaps that pid with {@code waitpid(pid)} (a blocking downcall must not pin a virtual thread's
+ * carrier); while there are no children ({@code ECHILD}) it parks until
  * {@link #spawn} or {@link #childAdded()} says a child exists. Nothing else in the process may reap children:
  * do not use {@link ProcessBuilder} next to it, the JDK's own reaper would steal exits.
  *
@@ -152,18 +153,42 @@ public final class ProcessReaper implements AutoCloseable {
       } finally {
         lock.unlock();
       }
+      int pid;
       try {
-        route(posix.waitpid(-1));
+        pid = posix.awaitExitedChild(); // a zombie now, not reaped yet
       } catch (PosixException e) {
         if (e.errno() == Errno.ECHILD) {
           parkUntilChildAdded(generation);
         } else {
-          LOG.error("waitpid(-1) failed, retrying in 100 ms: error={}", e.getMessage());
+          LOG.error("waitid(P_ALL) failed, retrying in 100 ms: error={}", e.getMessage());
+          sleep(Duration.ofMillis(100));
+        }
+        continue;
+      }
+      if (!isRunning()) {
+        return; // closed while waiting: the zombie is left to whoever reaps next
+      }
+      try {
+        route(posix.waitpid(pid));
+      } catch (PosixException e) {
+        if (e.errno() == Errno.ECHILD) {
+          LOG.debug("child already reaped elsewhere pid={}", pid);
+        } else {
+          LOG.error("waitpid failed, retrying in 100 ms: pid={} error={}", pid, e.getMessage());
           sleep(Duration.ofMillis(100));
         }
       } catch (RuntimeException e) {
         LOG.error("process reaper failed to route an exit", e);
       }
+    }
+  }
+
+  private boolean isRunning() {
+    lock.lock();
+    try {
+      return running;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -214,9 +239,12 @@ public final class ProcessReaper implements AutoCloseable {
   }
 
   /**
-   * Stops the reaper. The thread ends at once when it is parked (no children); when children still run it
-   * ends after the next exit, which it still routes (a blocked waitpid cannot be interrupted). Waits at most
-   * one second for it. A process must run only one reaper at a time: two would steal each other's exits.
+   * Stops the reaper; it routes no exit it has not reaped yet. A parked thread ends at once. A thread blocked
+   * waiting for a child's exit (that wait cannot be interrupted) wakes up at the next exit of any child and ends
+   * without reaping it, so the zombie stays for the next reaper of this process (a closed reaper does not steal
+   * exits). Only an exit whose reaping had already begun when {@code close} ran is still routed, to this
+   * reaper's waiters and subscribers. Waits at most one second for the thread. Run one reaper at a time: two
+   * running reapers would steal each other's exits.
    */
   @Override
   public void close() {

@@ -357,6 +357,19 @@ abstract class PosixContractTest {
   }
 
   @Test
+  void awaitExitedChildReturnsAnExitedChildWithoutReapingIt() throws Exception {
+    int pid = posix.spawn(SpawnRequest.builder("/bin/sh").args("-c", "exit 3").build());
+    int exited = posix.awaitExitedChild();
+    while (exited != pid) { // a child an earlier test left behind
+      posix.waitpid(exited);
+      exited = posix.awaitExitedChild();
+    }
+    assertThat(Files.readString(Path.of("/proc", Integer.toString(pid), "stat")).split(" ")[2])
+        .as("still a zombie").isEqualTo("Z");
+    assertThat(posix.waitpid(pid)).isEqualTo(ExitStatus.ofExitCode(pid, 3));
+  }
+
+  @Test
   void waitpidAndKillOfStrangerAreTyped() {
     assertThatThrownBy(() -> posix.waitpid(1))
         .isInstanceOfSatisfying(PosixException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ECHILD))

@@ -11,17 +11,26 @@ import org.junit.jupiter.api.Timeout;
 /** Routing and retention of {@link ProcessReaper}, over scripted exits instead of real children. */
 @Timeout(30)
 class ProcessReaperRetentionTest {
-  /** waitpid(-1) hands out scripted exits, and reports ECHILD when none is pending. */
+  /** waitid/waitpid hand out scripted exits, and report ECHILD when none is pending. */
   private static final class ScriptedExits implements ProcessCalls {
     final LinkedBlockingQueue<ExitStatus> pending = new LinkedBlockingQueue<>();
 
     @Override
-    public ExitStatus waitpid(int pid) {
-      ExitStatus next = pending.poll();
+    public int awaitExitedChild() {
+      ExitStatus next = pending.peek();
       if (next == null) {
+        throw new PosixException("waitid", "any child", Errno.ECHILD, "No child processes");
+      }
+      return next.pid();
+    }
+
+    @Override
+    public ExitStatus waitpid(int pid) {
+      ExitStatus next = pending.peek();
+      if (next == null || next.pid() != pid) {
         throw new PosixException("waitpid", "pid " + pid, Errno.ECHILD, "No child processes");
       }
-      return next;
+      return pending.poll();
     }
 
     @Override
