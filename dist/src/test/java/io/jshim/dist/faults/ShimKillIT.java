@@ -11,6 +11,8 @@ import io.jshim.testing.containerd.ShimProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,16 +23,26 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ShimKillIT extends FaultBase {
 
+  @BeforeAll
+  static void importImage() throws Exception {
+    BusyboxImage.importInto(ctr, workDir);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("shims")
   void killedShimIsCleanedUpByTheDeleteAction(Shim shim) throws Exception {
-    String id = startSleeper(shim, "shimkill");
+    shim.requireBinary();
+    String id = id(shim, "shimkill");
+    // from an image, so the rootfs is a snapshotter mount in the bundle that the delete action must unmount
+    ctr.ctr(null, Duration.ofSeconds(60), List.of("run", "-d", "--runtime", shim.runtime(), BusyboxImage.NAME, id,
+        "/bin/sleep", "600")).orThrow();
     try (CtrEvents events = ctr.events()) {
       long initPid = taskPid(id).orElseThrow();
       ShimProcess daemon = containerd.shims().await(namespace, id, Duration.ofSeconds(10));
       Path bundle = containerd.shims().bundle(namespace, id);
       Path runcState = PrivateContainerd.RUNC_ROOT.resolve(namespace).resolve(id);
       assertThat(runcState).isDirectory();
+      assertThat(Mounts.under(bundle)).as("rootfs mounted in %s", bundle).isNotEmpty();
 
       ProcessHandle.of(daemon.pid()).orElseThrow().destroyForcibly(); // SIGKILL
 
