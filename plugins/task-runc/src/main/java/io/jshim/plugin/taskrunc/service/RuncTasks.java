@@ -69,6 +69,7 @@ public final class RuncTasks {
             synchronized (this) {
                 containers.put(c.id(), c);
             }
+            watch.created(c);
             int pid = c.init().pid();
             events.created(c.id(), request.bundle().toString(), rootfsForEvent, request.stdio(),
                     request.checkpoint(), pid);

@@ -111,6 +111,41 @@ class OomWatcherTest {
         assertThat(published).isEmpty();
     }
 
+    @Test
+    void unwatchingEndsTheWatchThreadWhileTheCgroupStays() throws Exception {
+        int pid = startInCgroup("exec sleep 600");
+        watcher.watch("c3", pid);
+        assertThat(watchThreadAlive("oom-c3")).isTrue();
+
+        watcher.unwatch("c3");
+
+        for (int i = 0; i < 100 && watchThreadAlive("oom-c3"); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(watchThreadAlive("oom-c3")).as("watch thread ends on unwatch").isFalse();
+        assertThat(cgroup).exists();
+    }
+
+    @Test
+    void anExitedProcessHasNoMemoryCgroupToWatch() throws Exception {
+        // a child of the shell that exits in the cgroup and stays a zombie (sleep never reaps it)
+        process = new ProcessBuilder("sh", "-c", "echo $$ > " + cgroup.resolve("cgroup.procs")
+                + "; true & echo $!; exec sleep 600").redirectErrorStream(true).start();
+        int zombie = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(
+                process.getInputStream())).readLine().strip());
+        Path stat = Path.of("/proc", Integer.toString(zombie), "stat");
+        for (int i = 0; i < 100 && !Files.readString(stat).split(" ")[2].equals("Z"); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(Files.readString(stat).split(" ")[2]).isEqualTo("Z");
+        assertThat(watcher.memoryCgroupOf((int) process.pid())).contains(new OomWatcher.Target(cgroup, false));
+
+        // a zombie's /proc/PID/cgroup names the hierarchy roots, whose watch would never end
+        assertThat(watcher.memoryCgroupOf(zombie)).isEmpty();
+        watcher.watch("c4", zombie);
+        assertThat(watchThreadAlive("oom-c4")).isFalse();
+    }
+
     private static boolean watchThreadAlive(String name) {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name));
     }
