@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * <p>A caller about to create or start a process opens a {@link Window}. Every exit reaped while the window
  * is open is remembered in it. Once the process's pid is known and its start event published, the caller
  * calls {@link Window#started}: if the pid already exited, the handler runs at once with that exit;
- * otherwise it is registered and runs when the exit arrives. Exits of pids nobody registered (runc itself,
+ * otherwise it is registered and runs when the exit arrives. A process registered before (the init, on create)
+ * is {@linkplain Window#hold held} while it is started, and registered again after its start event. Exits of pids nobody registered (runc itself,
  * orphans re-parented to the shim) are ignored.
  */
 public final class ExitTracker {
@@ -79,6 +80,20 @@ public final class ExitTracker {
             }
             if (early != null) {
                 handler.accept(early);
+            }
+        }
+
+        /**
+         * Takes back the handlers registered for {@code pid} (the init, registered on create, about to be started):
+         * until {@link #started} is called again for it, its exit only waits in this window, so that it is not
+         * handled before the start event is published.
+         *
+         * @return the handlers taken, empty when none was registered (its exit was handled already)
+         */
+        public List<Consumer<Exit>> hold(int pid) {
+            synchronized (lock) {
+                List<Consumer<Exit>> held = running.remove(pid);
+                return held == null ? List.of() : held;
             }
         }
 

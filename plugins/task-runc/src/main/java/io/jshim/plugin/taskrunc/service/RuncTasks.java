@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The task domain of the shim: the containers it serves, the life cycle calls on them, exits and events.
@@ -87,11 +88,21 @@ public final class RuncTasks {
         try (ExitTracker.Window window = exits.open()) {
             if (p instanceof InitProcess init) {
                 boolean restoring = init.pid() == 0;
-                init.start();
+                // the init's exit handler (registered on create) is held: an exit reaped while it starts waits
+                // in the window until the start event is out, as the Go shim's preStart/handleStarted
+                List<Consumer<Exit>> held = restoring ? List.of() : window.hold(init.pid());
+                try {
+                    init.start();
+                } catch (RuntimeException e) {
+                    held.forEach(handler -> window.started(init.pid(), handler));
+                    throw e;
+                }
                 watch.started(c);
                 events.started(c.id(), init.pid());
                 if (restoring) {
                     window.started(init.pid(), exit -> onExit(c, init, exit));
+                } else {
+                    held.forEach(handler -> window.started(init.pid(), handler));
                 }
             } else {
                 ExecProcess exec = (ExecProcess) p;

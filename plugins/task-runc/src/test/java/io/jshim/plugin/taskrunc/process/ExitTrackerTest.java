@@ -46,4 +46,33 @@ class ExitTrackerTest {
         assertThat(handled).isEmpty();
         assertThat(tracker.watched()).isEqualTo(1);
     }
+
+    @Test
+    void aHeldProcessesExitWaitsUntilItIsStartedAgain() {
+        try (ExitTracker.Window create = tracker.open()) {
+            create.started(11, handled::add);
+        }
+        Exit exit = new Exit(11, 0, Instant.now());
+        try (ExitTracker.Window start = tracker.open()) {
+            List<java.util.function.Consumer<Exit>> held = start.hold(11);
+            assertThat(held).hasSize(1);
+            tracker.onExit(exit);
+            assertThat(handled).as("held while the start event is not out").isEmpty();
+            held.forEach(h -> start.started(11, h));
+        }
+        assertThat(handled).containsExactly(exit);
+        assertThat(tracker.watched()).isZero();
+    }
+
+    @Test
+    void holdingAProcessWhoseExitWasHandledTakesNothing() {
+        try (ExitTracker.Window create = tracker.open()) {
+            create.started(12, handled::add);
+        }
+        tracker.onExit(new Exit(12, 9, Instant.now()));
+        try (ExitTracker.Window start = tracker.open()) {
+            assertThat(start.hold(12)).isEmpty();
+        }
+        assertThat(handled).hasSize(1);
+    }
 }
