@@ -62,6 +62,8 @@ public record ContainerdConfig(Path root, Path state, Path grpcAddress, Path ttr
     toml.append("  [").append(cri).append("]\n");
     toml.append("    stream_server_address = \"127.0.0.1\"\n    stream_server_port = \"0\"\n");
     toml.append("    enable_selinux = false\n    disable_apparmor = true\n");
+    // the pause container asks for oom_score_adj -998, which root without CAP_SYS_RESOURCE may not set
+    toml.append("    restrict_oom_score_adj = true\n");
     toml.append("    [").append(cri).append(".containerd]\n");
     toml.append("      default_runtime_name = ").append(quote(criRuntimes.getFirst().handler())).append('\n');
     for (CriRuntime runtime : criRuntimes) {

@@ -20,7 +20,8 @@ class ContainerdConfigTest {
     assertThat(toml).startsWith("version = 2\n")
         .contains("root = \"/tmp/x/root\"", "state = \"/tmp/x/state\"", "address = \"/tmp/x/c.sock\"",
             "address = \"/tmp/x/c.sock.ttrpc\"", "level = \"debug\"", "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]")
-        .doesNotContain("/run/containerd/containerd.sock");
+        .doesNotContain("/run/containerd/containerd.sock")
+        .doesNotContain("restrict_oom_score_adj");
   }
 
   @Test
@@ -28,6 +29,8 @@ class ContainerdConfigTest {
     String toml = config(List.of(CriRuntime.of("jrunc", "io.containerd.jrunc.v2"),
         new CriRuntime("runc", "io.containerd.runc.v2", Map.of("BinaryName", "\"/usr/sbin/runc\"")))).toToml();
     assertThat(toml).contains("disabled_plugins = []")
+        .contains("[plugins.\"io.containerd.grpc.v1.cri\"]\n    stream_server_address")
+        .contains("\n    restrict_oom_score_adj = true\n    [plugins.\"io.containerd.grpc.v1.cri\".containerd]")
         .contains("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.\"jrunc\"]\n        runtime_type = \"io.containerd.jrunc.v2\"")
         .contains("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.\"runc\".options]\n          BinaryName = \"/usr/sbin/runc\"")
         .contains("default_runtime_name = \"jrunc\"");
