@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #close()} deletes what is left in the namespaces it handed out, stops containerd by pid (SIGTERM,
  * then SIGKILL), kills the shims whose {@code -address} is its socket, force-deletes leftover runc containers of
- * its namespaces, unmounts whatever is left under its dir and removes the dir.
+ * its namespaces, removes the (empty) cgroups containerd created for its namespaces
+ * ({@code /sys/fs/cgroup/<hierarchy>/<namespace>/...}), unmounts whatever is left under its dir and removes the dir.
  *
  * <pre>{@code
  * try (PrivateContainerd containerd = PrivateContainerd.builder().runtimeDir(shimBinDir).start()) {
@@ -190,6 +191,8 @@ public final class PrivateContainerd implements AutoCloseable {
     collect(failures, this::stopContainerd);
     collect(failures, this::killShims);
     used.forEach(namespace -> collect(failures, () -> deleteRuncLeftovers(namespace)));
+    NamespaceCgroups cgroups = new NamespaceCgroups(NamespaceCgroups.ROOT, Duration.ofSeconds(5));
+    used.forEach(namespace -> collect(failures, () -> cgroups.remove(namespace)));
     collect(failures, () -> {
       List<Path> leftovers = Mounts.unmountAll(directory);
       if (!leftovers.isEmpty()) {

@@ -37,9 +37,10 @@ class PrivateContainerdTest {
   void runsAContainerThroughTheGoShimAndKillsItsShimOnClose() throws Exception {
     long shimPid;
     Path dir;
+    String namespace;
     try (PrivateContainerd containerd = PrivateContainerd.builder().start()) {
       dir = containerd.directory();
-      String namespace = containerd.newNamespace();
+      namespace = containerd.newNamespace();
       Ctr ctr = containerd.ctr(namespace);
       assertThat(ctr.run(GO_SHIM, "hello", "/bin/echo", "hello").orThrow().stdout()).isEqualTo("hello\n");
 
@@ -52,8 +53,11 @@ class PrivateContainerdTest {
       assertThat(shim.threads()).isPositive();
       assertThat(containerd.shims().pids()).contains(shimPid);
       assertThat(ctr.taskStatus("sleeper")).contains("RUNNING");
+      assertThat(NamespaceCgroups.ROOT.resolve("memory").resolve(namespace).resolve("sleeper")).isDirectory();
       // left running on purpose: close() must clean it up
     }
+    assertThat(new NamespaceCgroups(NamespaceCgroups.ROOT, Duration.ZERO).of(namespace))
+        .as("cgroups of namespace %s after close", namespace).isEmpty();
     assertThat(ProcessStats.isAlive(shimPid)).as("shim pid %s after close", shimPid).isFalse();
     assertThat(Mounts.under(dir)).isEmpty();
     assertThat(dir).doesNotExist();
