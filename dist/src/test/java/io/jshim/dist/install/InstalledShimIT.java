@@ -1,0 +1,130 @@
+package io.jshim.dist.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jshim.testing.containerd.CommandResult;
+import io.jshim.testing.containerd.ContainerRun;
+import io.jshim.testing.containerd.Ctr;
+import io.jshim.testing.containerd.PrivateContainerd;
+import io.jshim.testing.containerd.ShimProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code make install} acceptance: {@code install.sh} into a temporary prefix, then a private containerd whose PATH
+ * holds the prefix's {@code bin} and no JDK runs containers through the installed shim; both JVMs of the shim
+ * are the prefix's private runtime with their AOT cache mapped. {@code uninstall.sh} then leaves nothing behind.
+ */
+@Timeout(300)
+class InstalledShimIT {
+  private static final String RUNTIME = "io.containerd.jrunc.v2";
+  private static final Path SCRIPTS = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("src/install");
+
+  @Test
+  void installedShimRunsContainersWithItsOwnRuntimeAndUninstallRemovesIt() throws Exception {
+    Path prefix = Files.createTempDirectory("jshim-prefix-");
+    try {
+      CommandResult installed = script("install.sh", prefix);
+      assertThat(installed.exitCode()).as(installed.toString()).isZero();
+      Path java = prefix.resolve("lib/jshim/runtime/bin/java").toRealPath();
+      assertThat(prefix.resolve("lib/jshim/aot/start.aot")).isNotEmptyFile();
+      assertThat(prefix.resolve("lib/jshim/aot/daemon.aot")).isNotEmptyFile();
+      assertThat(prefix.resolve("etc/jshim/jshim.conf")).isNotEmptyFile();
+
+      try (PrivateContainerd containerd = PrivateContainerd.builder().runtimeDir(prefix.resolve("bin")).start()) {
+        String path = environ(containerd.pid(), "PATH");
+        assertThat(path).as("containerd's PATH").startsWith(prefix.resolve("bin").toString());
+        // the JDK 25 that built (and runs) this test is not reachable through containerd's PATH; Debian's default
+        // java (17) in /usr/bin may be, and could not run the shim's classes anyway
+        Path buildJdk = Path.of(System.getProperty("java.home")).toRealPath();
+        for (String dir : path.split(":")) {
+          Path onPath = Path.of(dir, "java");
+          if (Files.exists(onPath)) {
+            assertThat(onPath.toRealPath().startsWith(buildJdk)).as("the build JDK on containerd's PATH: " + dir).isFalse();
+          }
+        }
+        String namespace = containerd.newNamespace();
+        Ctr ctr = containerd.ctr(namespace).withTimeout(Duration.ofSeconds(90));
+
+        CommandResult hello = ctr.run(RUNTIME, "installed-echo", "/bin/echo", "hello from the installed shim");
+        assertThat(hello.exitCode()).as(hello + "\n" + tail(containerd.log())).isZero();
+        assertThat(hello.stdout()).isEqualTo("hello from the installed shim\n");
+
+        ctr.run(ContainerRun.of(RUNTIME, "installed-sleeper", "/bin/sleep", "600").detached()).orThrow();
+        try {
+          ShimProcess shim = containerd.shims().await(namespace, "installed-sleeper", Duration.ofSeconds(30));
+          assertThat(Path.of("/proc", Long.toString(shim.pid()), "exe").toRealPath()).isEqualTo(java);
+          assertThat(Files.readString(Path.of("/proc", Long.toString(shim.pid()), "maps")))
+              .as("the daemon maps its AOT cache").contains(prefix.resolve("lib/jshim/aot/daemon.aot").toString());
+          CommandResult exec = ctr.exec("installed-sleeper", "exec-1", "/bin/sh", "-c", "echo exec");
+          assertThat(exec.exitCode()).as(exec.toString()).isZero();
+          assertThat(exec.stdout()).isEqualTo("exec\n");
+        } finally {
+          ctr.forceDeleteTask("installed-sleeper");
+          ctr.deleteContainer("installed-sleeper");
+        }
+      }
+
+      CommandResult removed = script("uninstall.sh", prefix);
+      assertThat(removed.exitCode()).as(removed.toString()).isZero();
+      assertThat(prefix.resolve("bin/containerd-shim-jrunc-v2")).doesNotExist();
+      assertThat(prefix.resolve("lib/jshim")).doesNotExist();
+      assertThat(prefix.resolve("etc/jshim")).doesNotExist();
+    } finally {
+      deleteTree(prefix);
+    }
+  }
+
+  private static CommandResult script(String name, Path prefix) throws IOException, InterruptedException {
+    List<String> command = List.of("/bin/sh", SCRIPTS.resolve(name).toString(), prefix.toString());
+    Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
+    process.getOutputStream().close();
+    byte[][] out = new byte[1][];
+    Thread reader = Thread.ofVirtual().start(() -> {
+      try {
+        out[0] = process.getInputStream().readAllBytes();
+      } catch (IOException e) {
+        out[0] = new byte[0];
+      }
+    });
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as(name + " finishes").isTrue();
+    reader.join();
+    return new CommandResult(command, process.exitValue(), new String(out[0], StandardCharsets.UTF_8), err);
+  }
+
+  private static String environ(long pid, String name) throws IOException {
+    for (String entry : Files.readString(Path.of("/proc", Long.toString(pid), "environ")).split("\0")) {
+      if (entry.startsWith(name + "=")) {
+        return entry.substring(name.length() + 1);
+      }
+    }
+    return "";
+  }
+
+  private static String tail(String log) {
+    List<String> lines = new ArrayList<>(log.lines().toList());
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}
