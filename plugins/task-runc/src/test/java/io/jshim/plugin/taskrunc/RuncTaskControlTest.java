@@ -117,6 +117,12 @@ class RuncTaskControlTest {
         assertThat(shim.task.state(StateRequest.newBuilder().setId("c1").build()).getStatus()).isEqualTo(Status.STOPPED);
     }
 
+    @Test
+    void runtimeOptionsInTheBundleAreReadableByRootOnlyAsTheGoShimWritesThem() throws Exception {
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("b").resolve("options.json")))).isEqualTo("rw-------");
+    }
+
     private static String read(Path file) throws IOException {
         return Files.readString(file).strip();
     }

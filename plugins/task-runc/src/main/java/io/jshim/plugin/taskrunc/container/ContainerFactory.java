@@ -15,11 +15,18 @@ import io.jshim.plugin.taskrunc.stdio.StdioFactory;
 import io.jshim.posix.Posix;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Creates containers like the Go shim's {@code runc.NewContainer}: validates the id, records the runtime
@@ -30,6 +37,9 @@ public final class ContainerFactory {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The file in the bundle recording the runtime options. */
     public static final String OPTIONS_FILE = "options.json";
+    /** The mode of {@link #OPTIONS_FILE}: 0600, as the Go shim writes it. */
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final Posix posix;
     private final CommandRunner runner;
@@ -118,8 +128,11 @@ public final class ContainerFactory {
         json.put("root", o.root());
         json.put("systemd_cgroup", o.systemdCgroup());
         json.put("criu_path", o.criuPath());
-        try {
-            Files.write(bundle.resolve(OPTIONS_FILE), JSON.writeValueAsBytes(json));
+        Path file = bundle.resolve(OPTIONS_FILE);
+        try (SeekableByteChannel out = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), OWNER_ONLY)) {
+            Files.setPosixFilePermissions(file, OWNER_ONLY.value()); // also when it existed
+            out.write(ByteBuffer.wrap(JSON.writeValueAsBytes(json)));
         } catch (IOException e) {
             throw new TaskException.Unknown("failed to write runtime options of container " + request.id() + ": "
                     + e.getMessage(), e);
