@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# make bench: Debian's Go containerd-shim-runc-v2 and containerd-shim-jrunc-v2 measured in the same run under
+# one private containerd, interleaved (alternating order) so machine noise hits both alike:
+#   (a) ctr run --rm /bin/true latency        (b) ctr task exec /bin/true latency
+#   (c) PSS/RSS per container, 10 sleepers, per grouping (sandbox, namespace; namespace also 1 -> 10 marginal)
+#   (d) stdout throughput of 512 MiB          (e) 10 containers started in parallel
+#   (f) ttrpc-java vs Go ttrpc (ttrpc-java/interop/bench.sh)
+# Prints a table of jrunc/Go ratios and writes bench/results/latest.json, latest.md and latest.svg.
+# Environment: N (runs for a, b; default 15), PAR_ROUNDS (default 3), STDOUT_RUNS (default 2),
+# JSHIM_HOME (default dist/target/jshim, e.g. an installed prefix), SKIP_TTRPC=1.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/.." && pwd)
+N=${N:-15}
+PAR_ROUNDS=${PAR_ROUNDS:-3}
+STDOUT_RUNS=${STDOUT_RUNS:-2}
+JSHIM_HOME=${JSHIM_HOME:-$top/dist/target/jshim}
+GO=io.containerd.runc.v2
+JR=io.containerd.jrunc.v2
+# shellcheck source=../dist/src/main/build/private-containerd.sh
+. "$top/dist/src/main/build/private-containerd.sh"
+pc_require bench
+[ -x "$JSHIM_HOME/bin/containerd-shim-jrunc-v2" ] || { echo "bench: $JSHIM_HOME/bin/containerd-shim-jrunc-v2 is missing (make build)" >&2; exit 1; }
+command -v containerd-shim-runc-v2 >/dev/null || { echo "bench: containerd-shim-runc-v2 (Go) is missing" >&2; exit 1; }
+
+began=$(date +%s)
+raw=$(mktemp -d /tmp/jshim-bench-raw-XXXXXX)
+trap 'pc_stop; rm -rf "$raw"' EXIT
+conf="$raw/jshim.conf"
+echo 'jshim.grouping = sandbox' > "$conf"
+pc_start "$(mktemp -d /tmp/jshim-bench-XXXXXX)" "$JSHIM_HOME/bin" JSHIM_CONFIG="$conf"
+log() { echo "bench: $* ($(( $(date +%s) - began )) s)" >&2; }
+now_ms() { date +%s%3N; }
+name() { if [ "$1" = "$GO" ]; then echo go; else echo jrunc; fi; }
+# both orders alternate: iteration i runs Go first when i is even
+pair() { if [ $(( $1 % 2 )) -eq 0 ]; then echo "$GO $JR"; else echo "$JR $GO"; fi; }
+run_rm() { pc_ctr run --rm --runtime "$1" --rootfs "$PC_ROOTFS" "$2" "${@:3}"; }
+run_d() { pc_ctr run -d --runtime "$1" --rootfs "$PC_ROOTFS" "$2" /bin/sleep 3600 > /dev/null; }
+remove() { pc_ctr task delete --force "$1" > /dev/null 2>&1 || true; pc_ctr container delete "$1" > /dev/null 2>&1 || true; }
+# sum of a smaps_rollup field (kB) over pids
+mem_sum() { local field=$1 total=0 pid v; shift; for pid in "$@"; do v=$(awk -v f="$field:" '$1 == f {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0); total=$(( total + ${v:-0} )); done; echo "$total"; }
+shims_of() { local rt_bin=$1 pid; for pid in $(pc_shim_pids); do if tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "$rt_bin"; then echo "$pid"; fi; done; }
+jrunc_pids() { local pid; for pid in $(pc_shim_pids); do [ "$(readlink "/proc/$pid/exe")" != "$(readlink -f "$(command -v containerd-shim-runc-v2)")" ] && echo "$pid"; done; return 0; }
+go_pids() { local pid go; go=$(readlink -f "$(command -v containerd-shim-runc-v2)"); for pid in $(pc_shim_pids); do [ "$(readlink "/proc/$pid/exe")" = "$go" ] && echo "$pid"; done; return 0; }
+
+# warm-up: one of each (page cache, containerd's first-use paths)
+for rt in $GO $JR; do run_rm "$rt" "warm-$(name "$rt")" /bin/true; done
+
+log "(a) ctr run --rm /bin/true, N=$N each, interleaved"
+for i in $(seq "$N"); do
+  for rt in $(pair "$i"); do
+    t0=$(now_ms); run_rm "$rt" "a-$(name "$rt")-$i" /bin/true; t1=$(now_ms)
+    echo $(( t1 - t0 )) >> "$raw/run_$(name "$rt")"
+  done
+done
+
+log "(b) ctr task exec /bin/true, N=$N each, interleaved"
+for rt in $GO $JR; do run_d "$rt" "b-$(name "$rt")"; done
+for i in $(seq "$N"); do
+  for rt in $(pair "$i"); do
+    t0=$(now_ms); pc_ctr task exec --exec-id "e$i" "b-$(name "$rt")" /bin/true; t1=$(now_ms)
+    echo $(( t1 - t0 )) >> "$raw/exec_$(name "$rt")"
+  done
+done
+for rt in $GO $JR; do remove "b-$(name "$rt")"; done
+
+log "(c) memory with 10 sleepers per runtime and grouping"
+settle() { sleep 3; }
+memory() { # label runtime pids-function
+  local label=$1 rt=$2 fn=$3 i
+  for i in $(seq 10); do run_d "$rt" "c-$label-$i"; if [ "$i" -eq 1 ]; then settle; echo "$(mem_sum Pss $($fn)) $(mem_sum Rss $($fn)) $($fn | wc -l)" > "$raw/mem1_$label"; fi; done
+  settle
+  echo "$(mem_sum Pss $($fn)) $(mem_sum Rss $($fn)) $($fn | wc -l) $(mem_sum Pss_Anon $($fn))" > "$raw/mem10_$label"
+  for i in $(seq 10); do remove "c-$label-$i"; done
+  sleep 2
+}
+memory go $GO go_pids
+memory sandbox $JR jrunc_pids
+echo 'jshim.grouping = namespace' > "$conf"
+memory namespace $JR jrunc_pids
+echo 'jshim.grouping = sandbox' > "$conf"
+
+log "(d) stdout throughput, 512 MiB, $STDOUT_RUNS runs each"
+for i in $(seq "$STDOUT_RUNS"); do
+  for rt in $(pair "$i"); do
+    run_rm "$rt" "d-$(name "$rt")-$i" /bin/sh -c 'head -c 536870912 /dev/zero' | python3 "$here/throughput.py" >> "$raw/stdout_$(name "$rt")"
+  done
+done
+
+log "(e) 10 containers started in parallel, $PAR_ROUNDS rounds each"
+for r in $(seq "$PAR_ROUNDS"); do
+  for rt in $(pair "$r"); do
+    n=$(name "$rt"); t0=$(now_ms)
+    starters=()
+    for i in $(seq 10); do run_d "$rt" "e-$n-$r-$i" & starters+=($!); done
+    wait "${starters[@]}"; t1=$(now_ms)
+    echo $(( t1 - t0 )) >> "$raw/par_$n"
+    for i in $(seq 10); do remove "e-$n-$r-$i"; done
+  done
+done
+pc_stop
+
+if [ "${SKIP_TTRPC:-}" != 1 ]; then
+  log "(f) ttrpc-java/interop/bench.sh"
+  if WARMUP=2s DURATION=4s "$top/ttrpc-java/interop/bench.sh" > "$raw/ttrpc" 2> "$raw/ttrpc.err"; then :; else
+    echo "bench: ttrpc bench failed (kept going): $(tail -3 "$raw/ttrpc.err")" >&2
+  fi
+fi
+
+log "report"
+python3 "$here/report.py" "$raw" "$here/results" "$N" "$(( $(date +%s) - began ))"
