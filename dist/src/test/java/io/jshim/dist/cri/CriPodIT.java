@@ -30,7 +30,6 @@ import io.jshim.dist.cri.api.StartContainerRequest;
 import io.jshim.dist.cri.api.StatusRequest;
 import io.jshim.dist.cri.api.StopPodSandboxRequest;
 import io.jshim.testing.containerd.BusyboxRootfs;
-import io.jshim.testing.containerd.ContainerdConfig;
 import io.jshim.testing.containerd.Ctr;
 import io.jshim.testing.containerd.PrivateContainerd;
 import io.jshim.testing.containerd.ShimProcess;
@@ -90,8 +89,9 @@ class CriPodIT {
         .runtimeDir(CriHandler.jruncBinDir())
         .cri(CriHandler.GO_RUNC.criRuntime(), CriHandler.JRUNC.criRuntime())
         .start();
-    restrictOomScoreAdjustment();
     cri = new CriClient(containerd.address(), CALL_BOUND);
+    // CRI gives the pause container oom_score_adj -998, which runc cannot set without CAP_SYS_RESOURCE (root
+    // here lacks it); the harness's CRI config clamps it with restrict_oom_score_adj = true.
     assertThat(JSON.readTree(criConfig()).path("restrictOOMScoreAdj").asBoolean())
         .as("CRI runs with restrict_oom_score_adj").isTrue();
     // The harness writes no sandbox_image: name the pause image after the one this containerd is configured with.
@@ -272,21 +272,6 @@ class CriPodIT {
   private static Optional<Path> bundleSocket(String containerId) throws IOException {
     String address = Files.readString(containerd.shims().bundle(K8S_NAMESPACE, containerId).resolve("address")).strip();
     return Optional.of(Path.of(address.startsWith("unix://") ? address.substring("unix://".length()) : address));
-  }
-
-  /**
-   * CRI gives the pause container oom_score_adj -998, which runc cannot set without CAP_SYS_RESOURCE (this
-   * machine's root lacks it: "can't get final child's PID from pipe"). {@code restrict_oom_score_adj = true}
-   * clamps it to containerd's own score, as for a containerd in a user namespace. The harness writes no such
-   * setting, so add it to the config it wrote and restart containerd (which re-reads that file).
-   */
-  private static void restrictOomScoreAdjustment() throws IOException {
-    Path configFile = containerd.directory().resolve("config.toml");
-    String criTable = "[plugins.\"" + ContainerdConfig.CRI_PLUGIN + "\"]\n";
-    String toml = Files.readString(configFile);
-    assertThat(toml).as("CRI table in %s", configFile).contains(criTable);
-    Files.writeString(configFile, toml.replace(criTable, criTable + "    restrict_oom_score_adj = true\n"));
-    containerd.restart();
   }
 
   private static String criConfig() {
