@@ -128,9 +128,15 @@ class OomWatcherTest {
 
     @Test
     void anExitedProcessHasNoMemoryCgroupToWatch() throws Exception {
-        // a child of the shell that exits in the cgroup and stays a zombie (sleep never reaps it)
-        process = new ProcessBuilder("sh", "-c", "echo $$ > " + cgroup.resolve("cgroup.procs")
-                + "; true & echo $!; exec sleep 600").redirectErrorStream(true).start();
+        // a child that exits in the cgroup and stays a zombie: python never reaps it (a shell may reap its
+        // background job before exec'ing sleep, which made this flaky)
+        String script = "import os, sys, time\n"
+                + "open('" + cgroup.resolve("cgroup.procs") + "', 'w').write(str(os.getpid()))\n"
+                + "pid = os.fork()\n"
+                + "if pid == 0:\n    os._exit(0)\n"
+                + "print(pid, flush=True)\n"
+                + "time.sleep(600)\n";
+        process = new ProcessBuilder("python3", "-c", script).redirectErrorStream(true).start();
         int zombie = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(
                 process.getInputStream())).readLine().strip());
         Path stat = Path.of("/proc", Integer.toString(zombie), "stat");
