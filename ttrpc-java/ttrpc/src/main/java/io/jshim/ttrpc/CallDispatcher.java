@@ -30,6 +30,48 @@ final class CallDispatcher {
         }
     }
 
+    /** @return the streaming method the context names, or null when it names a unary or unknown one */
+    ServiceDefinition.ServerMethod<?, ?> streamingMethod(RequestContext context) {
+        ServiceDefinition service = services.get(context.service());
+        ServiceDefinition.ServerMethod<?, ?> method = service == null ? null : service.method(context.method());
+        return method != null && method.streaming() ? method : null;
+    }
+
+    /** Runs the interceptors' stream hooks and the streaming handler; maps the outcome to a status. */
+    Outcome dispatchStream(RequestContext context, ServiceDefinition.ServerMethod<?, ?> method, ServerStream<?, ?> stream) {
+        try {
+            MessageLite response = context.callWithin(() -> streamChain(0, context, method, stream).proceed());
+            if (response == null && !method.descriptor().type().serverStreaming()) {
+                return Outcome.failed(Status.INTERNAL.withDescription("handler of " + context.fullMethodName() + " returned null"));
+            }
+            return new Outcome(Status.OK, method.descriptor().type().serverStreaming() ? null : response);
+        } catch (Exception | Error e) {
+            return failure(context, e);
+        }
+    }
+
+    private ServerInterceptor.StreamNext streamChain(int index, RequestContext context,
+            ServiceDefinition.ServerMethod<?, ?> method, ServerStream<?, ?> stream) {
+        if (index == interceptors.size()) {
+            return () -> method.invokeStream(stream);
+        }
+        ServerInterceptor interceptor = interceptors.get(index);
+        ServerInterceptor.StreamNext rest = streamChain(index + 1, context, method, stream);
+        return () -> interceptor.interceptStream(context, rest);
+    }
+
+    private static Outcome failure(RequestContext context, Throwable e) {
+        if (e instanceof TtrpcException t) {
+            log.debug("call failed method={} status={}", context.fullMethodName(), t.status());
+            return Outcome.failed(t.status());
+        }
+        Status status = Status.fromThrowable(e);
+        if (status.code() == Status.Code.UNKNOWN) {
+            log.warn("handler failed method={} error={}", context.fullMethodName(), e.toString(), e);
+        }
+        return Outcome.failed(status);
+    }
+
     Outcome dispatch(RequestContext context, com.google.protobuf.ByteString payload) {
         ServiceDefinition service = services.get(context.service());
         if (service == null) {
@@ -38,6 +80,9 @@ final class CallDispatcher {
         ServiceDefinition.ServerMethod<?, ?> method = service.method(context.method());
         if (method == null) {
             return Outcome.failed(Status.UNIMPLEMENTED.withDescription("unknown method " + context.fullMethodName()));
+        }
+        if (method.streaming()) {
+            return Outcome.failed(Status.INTERNAL.withDescription("streaming method " + context.fullMethodName() + " called as unary"));
         }
         MessageLite request;
         try {

@@ -130,13 +130,17 @@ final class ServerConnection {
                 return handleRequest(frame);
             }
             case Frames.TYPE_DATA -> {
-                if (active.containsKey(streamId)) {
+                Call target = active.get(streamId);
+                if (target != null && target.stream != null) {
+                    return target.stream.deliver(frame);
+                }
+                if (target != null) {
                     log.warn("closing connection conn={} reason=\"data frame on unary stream {}\"", id, Integer.toUnsignedString(streamId));
                     return false;
                 }
                 log.warn("answering data frame for unknown stream conn={} stream={}", id, Integer.toUnsignedString(streamId));
                 return respondStatus(streamId, Status.INVALID_ARGUMENT.withDescription(
-                        "stream " + Integer.toUnsignedString(streamId) + " not found: streaming is not supported by this server"));
+                        "stream " + Integer.toUnsignedString(streamId) + " is not active"));
             }
             default -> {
                 log.warn("closing connection conn={} reason=\"unexpected {} frame from client on stream {}\"",
@@ -186,7 +190,25 @@ final class ServerConnection {
             call.finish(Status.DEADLINE_EXCEEDED.withDescription("deadline of " + context.fullMethodName() + " expired before it arrived"), null);
             return !closed.get();
         }
-        Thread.ofVirtual().name("ttrpc-call-" + id + "-" + Integer.toUnsignedString(streamId)).start(() -> call.run(context, request.getPayload()));
+        ServiceDefinition.ServerMethod<?, ?> streaming = dispatcher.streamingMethod(context);
+        if (streaming == null) {
+            Thread.ofVirtual().name("ttrpc-call-" + id + "-" + Integer.toUnsignedString(streamId))
+                    .start(() -> call.run(context, () -> dispatcher.dispatch(context, request.getPayload())));
+            return true;
+        }
+        Stream stream = new Stream(call, context, streaming);
+        call.stream = stream;
+        // as Go's ttrpc: the request frame's payload is the first message; the receiving side stays
+        // open only for client-streaming methods
+        boolean clientStreaming = streaming.descriptor().type().clientStreaming();
+        if (!clientStreaming || !request.getPayload().isEmpty()) {
+            stream.offerFirst(request.getPayload());
+        }
+        if (!clientStreaming) {
+            stream.inbox.end();
+        }
+        Thread.ofVirtual().name("ttrpc-stream-" + id + "-" + Integer.toUnsignedString(streamId))
+                .start(() -> call.run(context, () -> dispatcher.dispatchStream(context, streaming, stream)));
         return true;
     }
 
@@ -234,6 +256,18 @@ final class ServerConnection {
                 close();
             }
             return false;
+        }
+    }
+
+    private void sendData(int streamId, byte flags, com.google.protobuf.MessageLite message) {
+        try {
+            writer.write(streamId, Frames.TYPE_DATA, flags, message);
+        } catch (IOException e) {
+            if (!closed.get()) {
+                log.warn("closing connection conn={} reason=\"failed to write data on stream {}: {}\"",
+                        id, Integer.toUnsignedString(streamId), e.getMessage());
+                close();
+            }
         }
     }
 
@@ -286,6 +320,11 @@ final class ServerConnection {
             if (reading != null && reading != Thread.currentThread()) {
                 reading.interrupt();
             }
+            active.values().forEach(call -> {
+                if (call.stream != null) {
+                    call.stream.inbox.fail(Status.UNAVAILABLE.withDescription("connection closed while serving " + call.stream.context.fullMethodName()));
+                }
+            });
             onClosed.run();
         }
     }
@@ -305,12 +344,14 @@ final class ServerConnection {
         private final AtomicBoolean answered = new AtomicBoolean();
         private volatile Thread thread;
         private volatile ScheduledFuture<?> deadlineTimer;
+        /** Set for a streaming call before its handler starts. */
+        volatile Stream stream;
 
         Call(int streamId) {
             this.streamId = streamId;
         }
 
-        void run(RequestContext context, ByteString payload) {
+        void run(RequestContext context, java.util.function.Supplier<CallDispatcher.Outcome> dispatch) {
             thread = Thread.currentThread(); // before reading `closed`: a close after this interrupts it
             try {
                 if (closed.get()) {
@@ -319,7 +360,7 @@ final class ServerConnection {
                 }
                 context.remaining().ifPresent(left -> deadlineTimer = timers.schedule(
                         () -> startExpiry(context), Math.max(0, left.toNanos()), TimeUnit.NANOSECONDS));
-                CallDispatcher.Outcome outcome = dispatcher.dispatch(context, payload);
+                CallDispatcher.Outcome outcome = dispatch.get();
                 finish(outcome.status(), outcome.response());
             } catch (RejectedExecutionException e) {
                 // the server stopped its deadline timer: it has shut down
@@ -340,17 +381,45 @@ final class ServerConnection {
         }
 
         private void expire(RequestContext context) {
+            abort(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded serving " + context.fullMethodName()));
+        }
+
+        /** Ends the call now with a failed status, unless it has already been answered. */
+        void abort(Status status) {
             if (claim()) {
+                Stream s = stream;
+                if (s != null) {
+                    s.inbox.fail(status);
+                }
                 interrupt();
-                respond(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded serving " + context.fullMethodName()), null);
+                respond(status, null);
             }
         }
 
+        /**
+         * Interrupts the handler, never in the middle of a stream's data write: interrupting a thread
+         * blocked in a channel write would close the whole connection.
+         */
         void interrupt() {
             Thread t = thread;
-            if (t != null) {
-                t.interrupt();
+            if (t == null) {
+                return;
             }
+            Stream s = stream;
+            if (s == null) {
+                t.interrupt();
+                return;
+            }
+            s.sendLock.lock();
+            try {
+                t.interrupt();
+            } finally {
+                s.sendLock.unlock();
+            }
+        }
+
+        boolean answered() {
+            return answered.get();
         }
 
         /** @return true when this call answered, false when it had already been answered */
@@ -377,6 +446,12 @@ final class ServerConnection {
         /** Sends the answer and frees the call's slot, whatever happens to the write. */
         private void respond(Status status, com.google.protobuf.MessageLite response) {
             try {
+                Stream s = stream;
+                if (s != null && s.method.descriptor().type().serverStreaming() && status.code() == Status.Code.OK) {
+                    // as Go's ttrpc: a server stream that ends well ends with an empty closing data frame
+                    sendData(streamId, (byte) (Frames.FLAG_REMOTE_CLOSED | Frames.FLAG_NO_DATA), com.google.protobuf.Empty.getDefaultInstance());
+                    return;
+                }
                 var builder = io.jshim.ttrpc.proto.Response.newBuilder().setStatus(status.toProto());
                 if (response != null) {
                     ByteString payload = response.toByteString();
@@ -392,6 +467,113 @@ final class ServerConnection {
             } finally {
                 active.remove(streamId, this);
                 inFlightPermits.release();
+            }
+        }
+    }
+
+    /**
+     * The server side of one streaming call: the reader delivers the client's data frames into a
+     * bounded inbox (waiting at most the write timeout for a handler that does not read, then the call
+     * fails), the handler sends data frames directly (waiting at most the write timeout for a client
+     * that does not read, then the connection closes).
+     */
+    private final class Stream implements ServerStream<com.google.protobuf.MessageLite, com.google.protobuf.MessageLite> {
+        final Call call;
+        final RequestContext context;
+        final ServiceDefinition.ServerMethod<?, ?> method;
+        final StreamInbox<com.google.protobuf.MessageLite> inbox = new StreamInbox<>();
+        final java.util.concurrent.locks.ReentrantLock sendLock = new java.util.concurrent.locks.ReentrantLock();
+
+        Stream(Call call, RequestContext context, ServiceDefinition.ServerMethod<?, ?> method) {
+            this.call = call;
+            this.context = context;
+            this.method = method;
+        }
+
+        /** Queues the request frame's payload; the inbox is empty, so this never waits. */
+        void offerFirst(ByteString payload) throws InterruptedException {
+            try {
+                inbox.put(method.descriptor().requestParser().parseFrom(payload), 0);
+            } catch (InvalidProtocolBufferException e) {
+                inbox.fail(Status.INTERNAL.withDescription("ttrpc: error unmarshalling payload of " + context.fullMethodName() + ": " + e.getMessage()));
+            }
+        }
+
+        /** Runs on the reader. @return false when the connection must be closed */
+        boolean deliver(Frames.Frame frame) throws InterruptedException {
+            if ((frame.flags() & Frames.FLAG_NO_DATA) == 0) {
+                com.google.protobuf.MessageLite message;
+                try {
+                    message = method.descriptor().requestParser().parseFrom(frame.data());
+                } catch (InvalidProtocolBufferException e) {
+                    abortLater(Status.INVALID_ARGUMENT.withDescription("data handling error on " + context.fullMethodName() + ": " + e.getMessage()));
+                    return !closed.get();
+                }
+                if (!inbox.put(message, settings.writeTimeout().toNanos())) {
+                    log.warn("failing stream whose handler does not read conn={} stream={} method={}",
+                            id, Integer.toUnsignedString(call.streamId), context.fullMethodName());
+                    abortLater(Status.RESOURCE_EXHAUSTED.withDescription("handler of " + context.fullMethodName()
+                            + " did not read its stream for " + settings.writeTimeout().toMillis() + "ms"));
+                    return !closed.get();
+                }
+            }
+            if ((frame.flags() & Frames.FLAG_REMOTE_CLOSED) != 0) {
+                inbox.end();
+            }
+            return true;
+        }
+
+        /** Fails the call off the reader thread: answering may wait for the write timeout. */
+        private void abortLater(Status status) {
+            inbox.fail(status);
+            Thread.ofVirtual().name("ttrpc-abort-" + id + "-" + Integer.toUnsignedString(call.streamId)).start(() -> call.abort(status));
+        }
+
+        @Override
+        public Optional<com.google.protobuf.MessageLite> receive() {
+            try {
+                return Optional.ofNullable(inbox.take(0));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw Status.CANCELLED.withDescription("interrupted receiving on " + context.fullMethodName()).asException(e);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("a take without deadline timed out", e);
+            }
+        }
+
+        @Override
+        public void send(com.google.protobuf.MessageLite response) {
+            java.util.Objects.requireNonNull(response, "response is null");
+            if (!method.descriptor().type().serverStreaming()) {
+                throw new IllegalStateException("responses of " + context.fullMethodName() + " do not stream: return the response");
+            }
+            int size = response.getSerializedSize();
+            if (size > Frames.MAX_DATA_LENGTH) {
+                throw Status.RESOURCE_EXHAUSTED.withDescription(Frames.refuseToSendMessage(size)).asException();
+            }
+            sendLock.lock();
+            try {
+                if (call.answered() || Thread.currentThread().isInterrupted()) {
+                    throw Status.CANCELLED.withDescription("call " + context.fullMethodName() + " is over").asException();
+                }
+                if (closed.get()) {
+                    throw Status.UNAVAILABLE.withDescription("connection closed while serving " + context.fullMethodName()).asException();
+                }
+                try {
+                    writer.write(call.streamId, Frames.TYPE_DATA, (byte) 0, response);
+                } catch (IOException e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw Status.CANCELLED.withDescription("interrupted sending on " + context.fullMethodName()).asException(e);
+                    }
+                    if (!closed.get()) {
+                        log.warn("closing connection conn={} reason=\"failed to write data on stream {}: {}\"",
+                                id, Integer.toUnsignedString(call.streamId), e.getMessage());
+                        close();
+                    }
+                    throw Status.UNAVAILABLE.withDescription("failed to send on " + context.fullMethodName() + ": " + e.getMessage()).asException(e);
+                }
+            } finally {
+                sendLock.unlock();
             }
         }
     }

@@ -19,6 +19,29 @@ public interface ServerInterceptor {
      */
     MessageLite interceptUnary(RequestContext context, MessageLite request, Next next) throws Exception;
 
+    /**
+     * Wraps a streaming call (client, server or bidi streaming); by default passes it on unchanged, so
+     * an interceptor that must see every call (authorization, say) overrides this too.
+     *
+     * @param context the call's context
+     * @param next the rest of the chain (the next interceptor, finally the handler)
+     * @return what the rest of the chain returned (the response of a client-streaming method, else null)
+     * @throws Exception a failure, mapped to a status like a handler's
+     */
+    default MessageLite interceptStream(RequestContext context, StreamNext next) throws Exception {
+        return next.proceed();
+    }
+
+    /** The rest of the interceptor chain of a streaming call. */
+    @FunctionalInterface
+    interface StreamNext {
+        /**
+         * @return what the rest of the chain returned
+         * @throws Exception the failure of the rest of the chain
+         */
+        MessageLite proceed() throws Exception;
+    }
+
     /** The rest of an interceptor chain. */
     @FunctionalInterface
     interface Next {

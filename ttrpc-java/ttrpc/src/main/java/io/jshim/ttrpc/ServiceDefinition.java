@@ -93,6 +93,33 @@ public final class ServiceDefinition {
                 MethodDescriptor<Req, Resp> method, UnaryHandler<Req, Resp> handler) {
             requireNonNull(method, "method is null");
             requireNonNull(handler, "handler is null");
+            if (method.type() != MethodDescriptor.Type.UNARY) {
+                throw new IllegalArgumentException("method " + method.fullMethodName() + " is " + method.type()
+                        + ": add it with addStreamingMethod");
+            }
+            return add(new ServerMethod<>(method, handler, null));
+        }
+
+        /**
+         * @param method the descriptor of a client-, server- or bidi-streaming method of this builder's service
+         * @param handler serves each call of the method
+         * @param <Req> the request type
+         * @param <Resp> the response type
+         * @return this builder
+         * @throws IllegalArgumentException when the method is unary, belongs to another service or is already added
+         */
+        public <Req extends MessageLite, Resp extends MessageLite> Builder addStreamingMethod(
+                MethodDescriptor<Req, Resp> method, StreamHandler<Req, Resp> handler) {
+            requireNonNull(method, "method is null");
+            requireNonNull(handler, "handler is null");
+            if (method.type() == MethodDescriptor.Type.UNARY) {
+                throw new IllegalArgumentException("method " + method.fullMethodName() + " is unary: add it with addMethod");
+            }
+            return add(new ServerMethod<>(method, null, handler));
+        }
+
+        private Builder add(ServerMethod<?, ?> added) {
+            MethodDescriptor<?, ?> method = added.descriptor();
             if (!method.service().equals(name)) {
                 throw new IllegalArgumentException("method " + method.fullMethodName()
                         + " does not belong to service " + name);
@@ -100,7 +127,7 @@ public final class ServiceDefinition {
             if (methods.containsKey(method.method())) {
                 throw new IllegalArgumentException("method " + method.fullMethodName() + " is already added to service " + name);
             }
-            methods.put(method.method(), new ServerMethod<>(method, handler));
+            methods.put(method.method(), added);
             return this;
         }
 
@@ -110,13 +137,24 @@ public final class ServiceDefinition {
         }
     }
 
-    /** A method and its handler, typed together. */
+    /** A method and its handler (unary or streaming, the other is null), typed together. */
     record ServerMethod<Req extends MessageLite, Resp extends MessageLite>(
-            MethodDescriptor<Req, Resp> descriptor, UnaryHandler<Req, Resp> handler) {
+            MethodDescriptor<Req, Resp> descriptor, UnaryHandler<Req, Resp> handler, StreamHandler<Req, Resp> streamHandler) {
 
         void addRenamedTo(Builder builder) {
-            builder.addMethod(MethodDescriptor.create(builder.name, descriptor.method(),
-                    descriptor.requestParser(), descriptor.responseParser()), handler);
+            MethodDescriptor<Req, Resp> renamed = MethodDescriptor.create(builder.name, descriptor.method(), descriptor.type(),
+                    descriptor.requestParser(), descriptor.responseParser());
+            builder.add(new ServerMethod<>(renamed, handler, streamHandler));
+        }
+
+        boolean streaming() {
+            return streamHandler != null;
+        }
+
+        MessageLite invokeStream(ServerStream<?, ?> stream) throws Exception {
+            @SuppressWarnings("unchecked")
+            ServerStream<Req, Resp> typed = (ServerStream<Req, Resp>) stream;
+            return streamHandler.handle(typed);
         }
 
         MessageLite invoke(MessageLite request) throws Exception {

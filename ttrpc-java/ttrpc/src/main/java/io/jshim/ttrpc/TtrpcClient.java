@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -46,6 +47,8 @@ public final class TtrpcClient implements AutoCloseable {
     private final List<ClientInterceptor> interceptors;
     private final Runnable onClose;
     private final ConcurrentHashMap<Integer, CompletableFuture<Frames.Frame>> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, ClientStreamCall<?, ?>> streams = new ConcurrentHashMap<>();
+    private final Duration writeTimeout;
     private final AtomicInteger nextStreamId = new AtomicInteger(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
@@ -58,6 +61,7 @@ public final class TtrpcClient implements AutoCloseable {
         this.peerName = peerName;
         this.reader = new FrameReader(channel);
         this.writer = new FrameWriter(channel, writeTimeout);
+        this.writeTimeout = writeTimeout;
         this.interceptors = List.copyOf(interceptors);
         this.onClose = onClose;
         this.readerThread = Thread.ofVirtual().name("ttrpc-client-reader").start(this::readLoop);
@@ -112,6 +116,107 @@ public final class TtrpcClient implements AutoCloseable {
         @SuppressWarnings("unchecked")
         Resp typed = (Resp) response;
         return typed;
+    }
+
+    /**
+     * Opens a streaming call (client, server or bidi streaming) on this connection, alongside any other
+     * calls. Client interceptors see unary calls only.
+     *
+     * @param method a streaming method
+     * @param options deadline (for the whole stream, from now) and metadata
+     * @param <Req> request type
+     * @param <Resp> response type
+     * @return the open stream; for a server-streaming method, {@link ClientStream#send} the one request first
+     * @throws IllegalArgumentException when the method is unary
+     * @throws TtrpcException {@code UNAVAILABLE} when the connection is closed, {@code DEADLINE_EXCEEDED}
+     *     when the deadline is not positive
+     */
+    public <Req extends MessageLite, Resp extends MessageLite> ClientStream<Req, Resp> newStream(
+            MethodDescriptor<Req, Resp> method, CallOptions options) {
+        requireNonNull(method, "method is null");
+        requireNonNull(options, "options is null");
+        if (method.type() == MethodDescriptor.Type.UNARY) {
+            throw new IllegalArgumentException("method " + method.fullMethodName() + " is unary: use call");
+        }
+        long deadline = 0;
+        if (options.deadline().isPresent()) {
+            long timeoutNanos = options.deadline().get().toNanos();
+            if (timeoutNanos <= 0) {
+                throw Status.DEADLINE_EXCEEDED.withDescription("deadline of " + method.fullMethodName() + " expired before the call").asException();
+            }
+            deadline = System.nanoTime() + timeoutNanos;
+            if (deadline == 0) {
+                deadline = 1;
+            }
+        }
+        Status gone = closeStatus;
+        if (gone != null) {
+            throw gone.asException();
+        }
+        var request = io.jshim.ttrpc.proto.Request.newBuilder().setService(method.service()).setMethod(method.method());
+        options.metadata().addTo(request);
+        ClientStreamCall<Req, Resp> stream = new ClientStreamCall<>(this, method, request, deadline);
+        if (method.type().clientStreaming()) {
+            stream.open(null);
+        }
+        return stream;
+    }
+
+    /** Gives the stream the next id and routes that id's frames to it; @return the id */
+    int registerStream(ClientStreamCall<?, ?> stream) {
+        Status gone = closeStatus;
+        if (gone != null) {
+            throw gone.asException();
+        }
+        int streamId = nextStreamId.getAndAdd(2);
+        streams.put(streamId, stream);
+        if (closeStatus != null) {
+            streams.remove(streamId);
+            throw closeStatus.asException();
+        }
+        return streamId;
+    }
+
+    void forgetStream(int streamId, ClientStreamCall<?, ?> stream) {
+        streams.remove(streamId, stream);
+    }
+
+    void writeStreamFrame(int streamId, byte type, byte flags, MessageLite message, MethodDescriptor<?, ?> method) {
+        Status gone = closeStatus;
+        if (gone != null) {
+            throw gone.asException();
+        }
+        try {
+            writer.write(streamId, type, flags, message);
+        } catch (IOException e) {
+            Status status = Status.UNAVAILABLE.withDescription("failed to send " + method.fullMethodName() + " to " + peerName + ": " + e.getMessage());
+            shutDown(status);
+            throw status.asException(e);
+        }
+    }
+
+    /** Runs on the reader: queues a frame for its stream, failing the stream when its user does not read. */
+    private void deliverToStream(Frames.Frame frame) throws InterruptedIOException {
+        ClientStreamCall<?, ?> stream = streams.get(frame.streamId());
+        if (stream == null) {
+            log.debug("{} frame for unknown or abandoned stream peer={} stream={}", Frames.typeName(frame.type()), peerName,
+                    Integer.toUnsignedString(frame.streamId()));
+            return;
+        }
+        boolean last = frame.type() == Frames.TYPE_RESPONSE || (frame.flags() & Frames.FLAG_REMOTE_CLOSED) != 0;
+        if (last) {
+            streams.remove(frame.streamId(), stream);
+        }
+        try {
+            if (!stream.inbox.put(frame, writeTimeout.toNanos())) {
+                streams.remove(frame.streamId(), stream);
+                log.warn("failing stream whose user does not read peer={} stream={}", peerName, Integer.toUnsignedString(frame.streamId()));
+                stream.inbox.fail(Status.RESOURCE_EXHAUSTED.withDescription(stream + " was not read for " + writeTimeout.toMillis() + "ms"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted delivering to " + stream);
+        }
     }
 
     private ClientInterceptor.Next chain(int index, MethodDescriptor<?, ?> method) {
@@ -204,12 +309,20 @@ public final class TtrpcClient implements AutoCloseable {
         try {
             Frames.Frame frame;
             while ((frame = reader.next()) != null) {
+                if (frame.type() == Frames.TYPE_DATA) {
+                    deliverToStream(frame);
+                    continue;
+                }
                 if (frame.type() != Frames.TYPE_RESPONSE) {
                     log.warn("ignoring {} frame from server peer={} stream={}", Frames.typeName(frame.type()), peerName,
                             Integer.toUnsignedString(frame.streamId()));
                     continue;
                 }
                 CompletableFuture<Frames.Frame> answer = pending.remove(frame.streamId());
+                if (answer == null && streams.containsKey(frame.streamId())) {
+                    deliverToStream(frame);
+                    continue;
+                }
                 if (answer == null) {
                     log.debug("response for unknown or abandoned stream peer={} stream={}", peerName, Integer.toUnsignedString(frame.streamId()));
                     continue;
@@ -243,6 +356,12 @@ public final class TtrpcClient implements AutoCloseable {
                 log.debug("failed to close ttrpc client socket peer={}: {}", peerName, e.toString());
             }
         }
+        streams.keySet().forEach(id -> {
+            ClientStreamCall<?, ?> stream = streams.remove(id);
+            if (stream != null) {
+                stream.inbox.fail(closeStatus);
+            }
+        });
         pending.keySet().forEach(id -> {
             CompletableFuture<Frames.Frame> answer = pending.remove(id);
             if (answer != null) {

@@ -47,12 +47,6 @@ final class TtrpcGenerator {
         String serviceName = file.getPackage().isEmpty() ? service.getName() : file.getPackage() + "." + service.getName();
         String implBase = service.getName() + "ImplBase";
         String stub = service.getName() + "BlockingStub";
-        for (MethodDescriptorProto method : service.getMethodList()) {
-            if (method.getClientStreaming() || method.getServerStreaming()) {
-                throw new IllegalArgumentException("streaming method " + serviceName + "/" + method.getName()
-                        + " in " + file.getName() + " is not supported: TTRPC services generated here are unary");
-            }
-        }
         StringBuilder out = new StringBuilder();
         if (!javaPackage.isEmpty()) {
             out.append("package ").append(javaPackage).append(";\n\n");
@@ -67,6 +61,7 @@ final class TtrpcGenerator {
             out.append("    public static final io.jshim.ttrpc.MethodDescriptor<").append(in(method)).append(", ").append(outType(method))
                     .append("> ").append(constantName(method)).append(" =\n")
                     .append("            io.jshim.ttrpc.MethodDescriptor.create(SERVICE_NAME, \"").append(method.getName()).append("\", ")
+                    .append(streaming(method) ? "io.jshim.ttrpc.MethodDescriptor.Type." + streamType(method) + ", " : "")
                     .append(in(method)).append(".parser(), ").append(outType(method)).append(".parser());\n\n");
         }
         out.append("    private ").append(className).append("() {\n    }\n\n");
@@ -77,6 +72,20 @@ final class TtrpcGenerator {
         out.append("    public abstract static class ").append(implBase).append(" implements io.jshim.ttrpc.BindableService {\n\n");
         out.append("        /** Creates the service. */\n        protected ").append(implBase).append("() {\n        }\n\n");
         for (MethodDescriptorProto method : service.getMethodList()) {
+            if (streaming(method)) {
+                out.append("        /**\n         * Serves {@code ").append(serviceName).append('/').append(method.getName())
+                        .append("}, streaming (").append(streamType(method)).append(").\n         *\n")
+                        .append("         * @param stream receives the requests and sends the responses\n")
+                        .append(method.getServerStreaming()
+                                ? "         * @return ignored (return null): the responses are sent on the stream\n"
+                                : "         * @return the response\n")
+                        .append("         */\n");
+                out.append("        public ").append(outType(method)).append(' ').append(javaMethodName(method))
+                        .append("(io.jshim.ttrpc.ServerStream<").append(in(method)).append(", ").append(outType(method)).append("> stream) {\n");
+                out.append("            throw io.jshim.ttrpc.Status.UNIMPLEMENTED.withDescription(\"method ").append(serviceName).append('/')
+                        .append(method.getName()).append(" is not implemented\").asException();\n        }\n\n");
+                continue;
+            }
             out.append("        /**\n         * Serves {@code ").append(serviceName).append('/').append(method.getName())
                     .append("}.\n         *\n         * @param request the request\n         * @return the response\n         */\n");
             out.append("        public ").append(outType(method)).append(' ').append(javaMethodName(method)).append('(')
@@ -87,7 +96,7 @@ final class TtrpcGenerator {
         out.append("        @Override\n        public final io.jshim.ttrpc.ServiceDefinition bindService() {\n");
         out.append("            return io.jshim.ttrpc.ServiceDefinition.builder(SERVICE_NAME)\n");
         for (MethodDescriptorProto method : service.getMethodList()) {
-            out.append("                    .addMethod(").append(constantName(method)).append(", this::").append(javaMethodName(method)).append(")\n");
+            out.append(streaming(method) ? "                    .addStreamingMethod(" : "                    .addMethod(").append(constantName(method)).append(", this::").append(javaMethodName(method)).append(")\n");
         }
         out.append("                    .build();\n        }\n    }\n\n");
 
@@ -111,6 +120,24 @@ final class TtrpcGenerator {
         out.append("        public ").append(stub).append(" withCallOptions(io.jshim.ttrpc.CallOptions options) {\n")
                 .append("            return new ").append(stub).append("(client, java.util.Objects.requireNonNull(options, \"options is null\"));\n        }\n\n");
         for (MethodDescriptorProto method : service.getMethodList()) {
+            if (streaming(method)) {
+                String streamClass = "io.jshim.ttrpc.ClientStream<" + in(method) + ", " + outType(method) + ">";
+                out.append("        /**\n         * Opens {@code ").append(serviceName).append('/').append(method.getName())
+                        .append("}, streaming (").append(streamType(method)).append(").\n         *\n");
+                if (!method.getClientStreaming()) {
+                    out.append("         * @param request the request\n");
+                }
+                out.append("         * @return the open stream").append(method.getClientStreaming() ? "" : ", the request sent")
+                        .append("\n         * @throws io.jshim.ttrpc.TtrpcException when the stream cannot be opened\n         */\n");
+                out.append("        public ").append(streamClass).append(' ').append(javaMethodName(method)).append('(')
+                        .append(method.getClientStreaming() ? "" : in(method) + " request").append(") {\n");
+                out.append("            ").append(streamClass).append(" stream = client.newStream(").append(constantName(method)).append(", options);\n");
+                if (!method.getClientStreaming()) {
+                    out.append("            stream.send(request);\n");
+                }
+                out.append("            return stream;\n        }\n\n");
+                continue;
+            }
             out.append("        /**\n         * Calls {@code ").append(serviceName).append('/').append(method.getName())
                     .append("}.\n         *\n         * @param request the request\n         * @return the response\n")
                     .append("         * @throws io.jshim.ttrpc.TtrpcException with the status of a failed call\n         */\n");
@@ -120,6 +147,18 @@ final class TtrpcGenerator {
         }
         out.append("    }\n}\n");
         return out.toString();
+    }
+
+    private static boolean streaming(MethodDescriptorProto method) {
+        return method.getClientStreaming() || method.getServerStreaming();
+    }
+
+    /** @return the name of the {@code io.jshim.ttrpc.MethodDescriptor.Type} constant of a method */
+    private static String streamType(MethodDescriptorProto method) {
+        if (method.getClientStreaming()) {
+            return method.getServerStreaming() ? "BIDI_STREAMING" : "CLIENT_STREAMING";
+        }
+        return method.getServerStreaming() ? "SERVER_STREAMING" : "UNARY";
     }
 
     private String in(MethodDescriptorProto method) {

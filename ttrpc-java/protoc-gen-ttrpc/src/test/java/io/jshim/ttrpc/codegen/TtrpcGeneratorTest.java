@@ -100,14 +100,35 @@ class TtrpcGeneratorTest {
     }
 
     @Test
-    void streamingMethodsAreReportedAsErrors() throws Exception {
+    void streamingMethodsGetStreamHandlersAndClientStreams() throws Exception {
         FileDescriptorProto file = taskFile(true).toBuilder()
-                .setService(0, taskFile(true).getService(0).toBuilder().addMethod(method("Events",
-                        ".containerd.task.v2.CreateTaskRequest", ".google.protobuf.Empty").toBuilder().setServerStreaming(true)))
+                .setService(0, taskFile(true).getService(0).toBuilder()
+                        .addMethod(method("Events", ".containerd.task.v2.CreateTaskRequest", ".google.protobuf.Empty").toBuilder()
+                                .setServerStreaming(true))
+                        .addMethod(method("Upload", ".containerd.task.v2.CreateTaskRequest", ".google.protobuf.Empty").toBuilder()
+                                .setClientStreaming(true))
+                        .addMethod(method("Chat", ".containerd.task.v2.CreateTaskRequest", ".google.protobuf.Empty").toBuilder()
+                                .setClientStreaming(true).setServerStreaming(true)))
                 .build();
 
         CodeGeneratorResponse response = generate(file);
 
-        assertThat(response.getError()).contains("containerd.task.v2.Task/Events").contains("streaming");
+        assertThat(response.hasError()).isFalse();
+        String req = "io.jshim.api.task.v2.CreateTaskRequest";
+        String stream = "io.jshim.ttrpc.ClientStream<" + req + ", com.google.protobuf.Empty>";
+        assertThat(response.getFile(0).getContent())
+                .contains("io.jshim.ttrpc.MethodDescriptor.create(SERVICE_NAME, \"Events\", io.jshim.ttrpc.MethodDescriptor.Type.SERVER_STREAMING, ")
+                .contains("io.jshim.ttrpc.MethodDescriptor.create(SERVICE_NAME, \"Upload\", io.jshim.ttrpc.MethodDescriptor.Type.CLIENT_STREAMING, ")
+                .contains("io.jshim.ttrpc.MethodDescriptor.create(SERVICE_NAME, \"Chat\", io.jshim.ttrpc.MethodDescriptor.Type.BIDI_STREAMING, ")
+                .contains("io.jshim.ttrpc.MethodDescriptor.create(SERVICE_NAME, \"Create\", " + req + ".parser()")
+                .contains("public com.google.protobuf.Empty events(io.jshim.ttrpc.ServerStream<" + req + ", com.google.protobuf.Empty> stream)")
+                .contains("method containerd.task.v2.Task/Events is not implemented")
+                .contains(".addStreamingMethod(METHOD_EVENTS, this::events)")
+                .contains(".addStreamingMethod(METHOD_CHAT, this::chat)")
+                .contains(".addMethod(METHOD_CREATE, this::create)")
+                .contains("public " + stream + " events(" + req + " request)")
+                .contains("public " + stream + " upload()")
+                .contains("public " + stream + " chat()")
+                .contains("stream.send(request);");
     }
 }
