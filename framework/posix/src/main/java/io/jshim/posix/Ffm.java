@@ -73,23 +73,7 @@ final class Ffm {
 
   /** Runs {@code body} (retried on EINTR) and throws {@link PosixException} when it returns -1. */
   static int callInt(String call, Object subject, IntCall body) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
-      while (true) {
-        int result = body.call(arena, capture);
-        if (result != -1) {
-          return result;
-        }
-        int errno = (int) ERRNO.get(capture, 0L);
-        if (errno != Errno.EINTR) {
-          throw error(call, subject, errno);
-        }
-      }
-    } catch (PosixException | Error e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new IllegalStateException("native call " + call + " failed unexpectedly", t);
-    }
+    return (int) callLong(call, subject, body::call);
   }
 
   /** Like {@link #callInt} for calls returning {@code ssize_t}. */

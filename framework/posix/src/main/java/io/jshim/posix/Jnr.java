@@ -39,21 +39,7 @@ final class Jnr {
    * failures through its handler instead: {@link JnrHandlerError} carries that errno here.
    */
   int callInt(String call, Object subject, IntSupplier body) {
-    while (true) {
-      int errno;
-      try {
-        int result = body.getAsInt();
-        if (result != -1) {
-          return result;
-        }
-        errno = lastErrno();
-      } catch (JnrHandlerError e) {
-        errno = e.errno;
-      }
-      if (errno != Errno.EINTR) {
-        throw error(call, subject, errno);
-      }
-    }
+    return (int) callLong(call, subject, body::getAsInt);
   }
 
   /** Like {@link #callInt} for {@code ssize_t} results. */
