@@ -74,8 +74,12 @@ class StdioIT extends E2eBase {
     try {
       tmux(socket, "new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", ctrCommand + "; echo $? > " + quote(exitFile.toString()));
       assertThat(await(() -> pane(socket).contains("#"), Duration.ofSeconds(30))).as("shell prompt: %s", pane(socket)).isTrue();
-      tmux(socket, "send-keys", "-t", "e2e", "stty size", "Enter");
-      assertThat(await(() -> pane(socket).contains("24 80"), Duration.ofSeconds(10))).as("pane: %s", pane(socket)).isTrue();
+      // ctr sends its first ResizePty only after Start returns, so the shell may print its prompt while the pty is
+      // still 0x0 ("stty: standard input"); ask again until ctr's initial size has arrived, with either shim.
+      assertThat(await(() -> {
+        tmux(socket, "send-keys", "-t", "e2e", "stty size", "Enter");
+        return pane(socket).contains("24 80");
+      }, Duration.ofSeconds(10))).as("pane: %s", pane(socket)).isTrue();
       tmux(socket, "resize-window", "-t", "e2e", "-x", "100", "-y", "40");
       assertThat(await(() -> {
         tmux(socket, "send-keys", "-t", "e2e", "stty size", "Enter");
