@@ -1,33 +1,29 @@
 package io.jshim.dist.cri;
 
+import io.jshim.dist.testing.ShimUnderTest;
 import io.jshim.testing.containerd.CriRuntime;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * The CRI runtime handlers the CRI test runs a pod with: Debian's Go shim (the yardstick) and ours, the jrunc one
- * only with {@code -Djshim.e2e.jrunc=true} (the switch of the whole e2e suite); then a missing assembly fails the
- * test, never skips it.
+ * The CRI runtime handlers the CRI test runs a pod with, one per {@link ShimUnderTest}: Debian's Go shim (the
+ * yardstick) and ours, the jrunc one only when {@link ShimUnderTest#enabled()} includes it; then a missing assembly
+ * fails the test, never skips it.
  */
 enum CriHandler {
   /** Debian's {@code containerd-shim-runc-v2}. */
-  GO_RUNC("runc", "io.containerd.runc.v2", Path.of("/usr/bin/containerd-shim-runc-v2"), "containerd-shim-runc-v2"),
+  GO_RUNC("runc", ShimUnderTest.GO_RUNC, "containerd-shim-runc-v2"),
   /** Our {@code containerd-shim-jrunc-v2} from {@code dist/target/jshim/bin}. */
-  JRUNC("jrunc", "io.containerd.jrunc.v2", jruncBinDir().resolve("containerd-shim-jrunc-v2"), "jrunc");
-
-  /** System property switching the jrunc half on (the e2e suite's). */
-  static final String JRUNC_PROPERTY = "jshim.e2e.jrunc";
+  JRUNC("jrunc", ShimUnderTest.JRUNC, "jrunc");
 
   private final String handler;
-  private final String runtimeType;
-  private final Path binary;
+  private final ShimUnderTest shim;
   private final String cmdlineMarker;
 
-  CriHandler(String handler, String runtimeType, Path binary, String cmdlineMarker) {
+  CriHandler(String handler, ShimUnderTest shim, String cmdlineMarker) {
     this.handler = handler;
-    this.runtimeType = runtimeType;
-    this.binary = binary;
+    this.shim = shim;
     this.cmdlineMarker = cmdlineMarker;
   }
 
@@ -41,35 +37,31 @@ enum CriHandler {
    * @return whether it is this handler's shim: the Go binary's name, or {@code jrunc} (case-insensitive) in the
    *     Java launcher's {@code java ... io.jshim.dist.JruncShim ...} line
    */
-  boolean isShim(java.util.List<String> argv) {
-    return String.join(" ", argv).toLowerCase(java.util.Locale.ROOT).contains(cmdlineMarker);
+  boolean isShim(List<String> argv) {
+    return String.join(" ", argv).toLowerCase(Locale.ROOT).contains(cmdlineMarker);
   }
 
   /** @return the containerd CRI config entry of this handler */
   CriRuntime criRuntime() {
-    return CriRuntime.of(handler, runtimeType);
+    return CriRuntime.of(handler, shim.runtime());
   }
 
-  /** @return the handlers of this run: always the Go shim, jrunc when enabled */
+  /** @return the handlers of this run: those of the {@linkplain ShimUnderTest#enabled() enabled shims} */
   static Stream<CriHandler> enabled() {
-    return Boolean.getBoolean(JRUNC_PROPERTY) ? Stream.of(GO_RUNC, JRUNC) : Stream.of(GO_RUNC);
+    return ShimUnderTest.enabled().map(CriHandler::of);
   }
 
-  /** @return the dir with {@code containerd-shim-jrunc-v2} (put on containerd's PATH) */
-  static Path jruncBinDir() {
-    return Path.of(System.getProperty("jshim.home", "target/jshim")).toAbsolutePath().resolve("bin");
+  private static CriHandler of(ShimUnderTest shim) {
+    return Stream.of(values()).filter(h -> h.shim == shim).findFirst().orElseThrow();
   }
 
   /** Fails with a clear message when this handler's shim binary is not there. */
   void requireBinary() {
-    if (!Files.isExecutable(binary)) {
-      throw new AssertionError("shim binary " + binary + " for runtime " + runtimeType + " is missing: "
-          + (this == JRUNC ? "run `mvn -pl dist verify` (package assembles it)" : "apt-get install containerd"));
-    }
+    shim.requireBinary();
   }
 
   @Override
   public String toString() {
-    return handler + " (" + runtimeType + ")";
+    return handler + " (" + shim.runtime() + ")";
   }
 }

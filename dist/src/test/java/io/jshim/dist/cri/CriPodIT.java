@@ -1,5 +1,6 @@
 package io.jshim.dist.cri;
 
+import static io.jshim.dist.testing.Conditions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +30,8 @@ import io.jshim.dist.cri.api.RunPodSandboxRequest;
 import io.jshim.dist.cri.api.StartContainerRequest;
 import io.jshim.dist.cri.api.StatusRequest;
 import io.jshim.dist.cri.api.StopPodSandboxRequest;
+import io.jshim.dist.testing.Directories;
+import io.jshim.dist.testing.ShimUnderTest;
 import io.jshim.testing.containerd.BusyboxRootfs;
 import io.jshim.testing.containerd.Ctr;
 import io.jshim.testing.containerd.PrivateContainerd;
@@ -38,13 +41,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -86,7 +86,7 @@ class CriPodIT {
   static void startContainerdWithCriAndImages() throws Exception {
     workDir = Files.createTempDirectory("jshim-cri-");
     containerd = PrivateContainerd.builder()
-        .runtimeDir(CriHandler.jruncBinDir())
+        .runtimeDir(ShimUnderTest.jruncBinDir())
         .cri(CriHandler.GO_RUNC.criRuntime(), CriHandler.JRUNC.criRuntime())
         .start();
     cri = new CriClient(containerd.address(), CALL_BOUND);
@@ -132,7 +132,7 @@ class CriPodIT {
         }
       } finally {
         deleteRuncLeftovers();
-        deleteRecursively(workDir);
+        Directories.deleteRecursively(workDir);
       }
     }
   }
@@ -331,30 +331,6 @@ class CriPodIT {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       return "";
-    }
-  }
-
-  private static boolean await(BooleanSupplier condition, Duration bound) throws InterruptedException {
-    long deadline = System.nanoTime() + bound.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(100);
-    }
-    return condition.getAsBoolean();
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    List<Path> paths;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      paths = new ArrayList<>(walk.sorted(Comparator.reverseOrder()).toList());
-    }
-    for (Path path : paths) {
-      Files.deleteIfExists(path);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.jshim.dist.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jshim.dist.testing.ShimUnderTest;
 import io.jshim.testing.containerd.BusyboxRootfs;
 import io.jshim.testing.containerd.CommandResult;
 import io.jshim.testing.containerd.ContainerRun;

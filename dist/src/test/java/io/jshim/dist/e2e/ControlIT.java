@@ -7,6 +7,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import io.jshim.api.task.v2.TaskTtrpc;
 import io.jshim.api.task.v2.UpdateTaskRequest;
+import io.jshim.dist.testing.ShimUnderTest;
 import io.jshim.testing.containerd.CommandResult;
 import io.jshim.testing.containerd.ShimProcess;
 import io.jshim.ttrpc.TtrpcClient;

@@ -2,6 +2,7 @@ package io.jshim.dist.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jshim.dist.testing.ShimUnderTest;
 import io.jshim.testing.containerd.CtrEvent;
 import io.jshim.testing.containerd.CtrEvents;
 import java.time.Duration;

@@ -11,6 +11,7 @@ import io.jshim.api.task.v2.ExecProcessRequest;
 import io.jshim.api.task.v2.StartRequest;
 import io.jshim.api.task.v2.TaskTtrpc;
 import io.jshim.api.task.v2.WaitRequest;
+import io.jshim.dist.testing.ShimUnderTest;
 import io.jshim.testing.containerd.CtrEvent;
 import io.jshim.testing.containerd.CtrEvents;
 import io.jshim.testing.containerd.ShimProcess;
@@ -59,7 +60,7 @@ class ChurnIT extends FaultBase {
   @ParameterizedTest(name = "{0}")
   @MethodSource("shims")
   @Timeout(600)
-  void everyExitIsRightAndDeliveredOnceAndNothingLeaks(Shim shim) throws Exception {
+  void everyExitIsRightAndDeliveredOnceAndNothingLeaks(ShimUnderTest shim) throws Exception {
     String sandbox = id(shim, "churn");
     String keeper = startSleeper(shim, "churn-keeper", "--annotation", SANDBOX + "=" + sandbox);
     try (CtrEvents events = ctr.events()) {

@@ -2,6 +2,7 @@ package io.jshim.dist.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jshim.dist.testing.ShimUnderTest;
 import io.jshim.testing.containerd.CommandResult;
 import io.jshim.testing.containerd.CtrEvent;
 import io.jshim.testing.containerd.CtrEvents;
@@ -21,7 +22,7 @@ class ContainerdRestartIT extends FaultBase {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("shims")
-  void containersSurviveAndAreServedAfterContainerdRestart(Shim shim) throws Exception {
+  void containersSurviveAndAreServedAfterContainerdRestart(ShimUnderTest shim) throws Exception {
     String id = startSleeper(shim, "restart");
     try {
       long initPid = taskPid(id).orElseThrow();

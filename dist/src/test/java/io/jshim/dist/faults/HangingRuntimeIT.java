@@ -2,6 +2,7 @@ package io.jshim.dist.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jshim.dist.testing.ShimUnderTest;
 import io.jshim.testing.containerd.CommandResult;
 import io.jshim.testing.containerd.ContainerRun;
 import io.jshim.testing.containerd.ProcessStats;
@@ -25,7 +26,7 @@ class HangingRuntimeIT extends FaultBase {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("shims")
-  void hungCreateFailsAtItsDeadlineAndTheShimKeepsServing(Shim shim) throws Exception {
+  void hungCreateFailsAtItsDeadlineAndTheShimKeepsServing(ShimUnderTest shim) throws Exception {
     shim.requireBinary();
     String sandbox = id(shim, "hang-group");
     String[] group = {"--annotation", SANDBOX + "=" + sandbox};

@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import io.jshim.api.task.v2.CreateTaskRequest;
 import io.jshim.api.task.v2.ExecProcessRequest;
 import io.jshim.api.task.v2.TaskTtrpc;
+import io.jshim.dist.testing.ShimUnderTest;
 import io.jshim.testing.containerd.PrivateContainerd;
 import io.jshim.testing.containerd.ShimProcess;
 import io.jshim.ttrpc.Status;
@@ -39,7 +40,7 @@ class IdValidationIT extends FaultBase {
 
   @Test
   void badIdsAreRefusedBeforeAnyFileIsTouched() throws Exception {
-    Shim shim = Shim.JRUNC;
+    ShimUnderTest shim = ShimUnderTest.JRUNC;
     String survivor = startSleeper(shim, "ids");
     try {
       ShimProcess daemon = containerd.shims().await(namespace, survivor, Duration.ofSeconds(10));
@@ -71,7 +72,7 @@ class IdValidationIT extends FaultBase {
     }
   }
 
-  private static void assertRefused(Shim shim, String what, Throwable error) {
+  private static void assertRefused(ShimUnderTest shim, String what, Throwable error) {
     assertThat(error).as(what).isInstanceOf(TtrpcException.class);
     assertThat(((TtrpcException) error).status().code()).as(what + ": " + error.getMessage()).isEqualTo(Status.Code.INVALID_ARGUMENT);
   }

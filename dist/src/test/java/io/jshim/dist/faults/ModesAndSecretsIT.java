@@ -2,6 +2,7 @@ package io.jshim.dist.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jshim.dist.testing.ShimUnderTest;
 import io.jshim.testing.containerd.CommandResult;
 import io.jshim.testing.containerd.ContainerRun;
 import io.jshim.testing.containerd.Ctr;
@@ -37,8 +38,8 @@ class ModesAndSecretsIT extends FaultBase {
 
   @Test
   void jruncCreatesFilesWithTheGoShimsModesAndServesDebugOnlyWithDebug() throws Exception {
-    Map<String, String> go = modesOfARunningContainer(Shim.GO_RUNC);
-    Map<String, String> jrunc = modesOfARunningContainer(Shim.JRUNC);
+    Map<String, String> go = modesOfARunningContainer(ShimUnderTest.GO_RUNC);
+    Map<String, String> jrunc = modesOfARunningContainer(ShimUnderTest.JRUNC);
     LOG.info("msg=\"modes\" go={} jrunc={}", go, jrunc);
     Map<String, String> common = new TreeMap<>(jrunc);
     common.keySet().retainAll(go.keySet());
@@ -49,10 +50,10 @@ class ModesAndSecretsIT extends FaultBase {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("shims")
-  void atInfoLevelNoDebugSocketAndNoSecretInLogs(Shim shim) throws Exception {
+  void atInfoLevelNoDebugSocketAndNoSecretInLogs(ShimUnderTest shim) throws Exception {
     shim.requireBinary();
     String secret = "jshim-secret-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-    try (PrivateContainerd quiet = PrivateContainerd.builder().logLevel("info").runtimeDir(Shim.jruncBinDir()).start()) {
+    try (PrivateContainerd quiet = PrivateContainerd.builder().logLevel("info").runtimeDir(ShimUnderTest.jruncBinDir()).start()) {
       Ctr quietCtr = quiet.ctr(quiet.newNamespace()).withTimeout(Duration.ofSeconds(60));
       String id = id(shim, "secret");
       quietCtr.run(ContainerRun.of(shim.runtime(), id, "/bin/sleep", "600").withFlags("--env", "SECRET=" + secret).detached())
@@ -80,7 +81,7 @@ class ModesAndSecretsIT extends FaultBase {
   }
 
   /** Runs a sleeper with {@code shim} on the debug-level containerd and returns name to "type perms owner". */
-  private static Map<String, String> modesOfARunningContainer(Shim shim) throws IOException {
+  private static Map<String, String> modesOfARunningContainer(ShimUnderTest shim) throws IOException {
     String id = startSleeper(shim, "modes");
     try {
       ShimProcess daemon = containerd.shims().await(namespace, id, Duration.ofSeconds(10));

@@ -2,6 +2,7 @@ package io.jshim.dist.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jshim.dist.testing.ShimUnderTest;
 import io.jshim.testing.containerd.CtrEvent;
 import io.jshim.testing.containerd.CtrEvents;
 import io.jshim.testing.containerd.Mounts;
@@ -30,7 +31,7 @@ class ShimKillIT extends FaultBase {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("shims")
-  void killedShimIsCleanedUpByTheDeleteAction(Shim shim) throws Exception {
+  void killedShimIsCleanedUpByTheDeleteAction(ShimUnderTest shim) throws Exception {
     shim.requireBinary();
     String id = id(shim, "shimkill");
     // from an image, so the rootfs is a snapshotter mount in the bundle that the delete action must unmount

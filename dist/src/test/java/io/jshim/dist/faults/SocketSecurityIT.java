@@ -3,6 +3,8 @@ package io.jshim.dist.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jshim.api.task.v2.TaskTtrpc;
+import io.jshim.dist.testing.Directories;
+import io.jshim.dist.testing.ShimUnderTest;
 import io.jshim.testing.containerd.ShimProcess;
 import io.jshim.ttrpc.PeerCredentialsCheck;
 import io.jshim.ttrpc.TtrpcServer;
@@ -80,12 +82,12 @@ class SocketSecurityIT extends FaultBase {
 
   @AfterEach
   void removeDir() throws IOException {
-    deleteRecursively(openDir);
+    Directories.deleteRecursively(openDir);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("shims")
-  void shimSocketIsRootOnlyAndThePeerCheckRefusesOtherUids(Shim shim) throws Exception {
+  void shimSocketIsRootOnlyAndThePeerCheckRefusesOtherUids(ShimUnderTest shim) throws Exception {
     String id = startSleeper(shim, "peercred");
     try {
       ShimProcess daemon = containerd.shims().await(namespace, id, Duration.ofSeconds(10));

@@ -1,4 +1,4 @@
-package io.jshim.dist.e2e;
+package io.jshim.dist.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,17 +7,17 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The shims every end-to-end test runs against: Debian's Go shim (the yardstick) and ours. The jrunc half runs
- * only with {@code -Djshim.e2e.jrunc=true}; then a missing assembly fails the test (never skips it).
+ * The shims every end-to-end, fault and CRI test runs against: Debian's Go shim (the yardstick) and ours. The jrunc
+ * half runs only with {@code -Djshim.e2e.jrunc=true}; then a missing assembly fails the test (never skips it).
  */
-enum ShimUnderTest {
+public enum ShimUnderTest {
   /** Debian's {@code containerd-shim-runc-v2}. */
   GO_RUNC("io.containerd.runc.v2"),
   /** Our {@code containerd-shim-jrunc-v2} from {@code dist/target/jshim/bin}. */
   JRUNC("io.containerd.jrunc.v2");
 
   /** System property switching the jrunc half on. */
-  static final String JRUNC_PROPERTY = "jshim.e2e.jrunc";
+  public static final String JRUNC_PROPERTY = "jshim.e2e.jrunc";
 
   private final String runtime;
 
@@ -26,23 +26,31 @@ enum ShimUnderTest {
   }
 
   /** @return the containerd runtime name */
-  String runtime() {
+  public String runtime() {
     return runtime;
   }
 
   /** @return the shims of this run: always the Go shim, jrunc when enabled */
-  static Stream<ShimUnderTest> enabled() {
+  public static Stream<ShimUnderTest> enabled() {
     return Boolean.getBoolean(JRUNC_PROPERTY) ? Stream.of(GO_RUNC, JRUNC) : Stream.of(GO_RUNC);
   }
 
-  /** @return the dir with {@code containerd-shim-jrunc-v2} (put on containerd's PATH) */
-  static Path jruncBinDir() {
+  /**
+   * @return the dir with {@code containerd-shim-jrunc-v2} (put on containerd's PATH): {@code bin} of the
+   *     {@code jshim.home} system property (failsafe sets it from {@code jshim.e2e.home}), else of {@code target/jshim}
+   */
+  public static Path jruncBinDir() {
     return Path.of(System.getProperty("jshim.home", "target/jshim")).toAbsolutePath().resolve("bin");
   }
 
+  /** @return the shim binary */
+  public Path binary() {
+    return this == JRUNC ? jruncBinDir().resolve("containerd-shim-jrunc-v2") : Path.of("/usr/bin/containerd-shim-runc-v2");
+  }
+
   /** Fails with a clear message when this shim's binary is not there. */
-  void requireBinary() {
-    Path binary = this == JRUNC ? jruncBinDir().resolve("containerd-shim-jrunc-v2") : Path.of("/usr/bin/containerd-shim-runc-v2");
+  public void requireBinary() {
+    Path binary = binary();
     if (!Files.isExecutable(binary)) {
       throw new AssertionError("shim binary " + binary + " for runtime " + runtime + " is missing: "
           + (this == JRUNC ? "run `mvn -pl dist verify` (package assembles it) after framework/core and plugins/task-runc are installed"
@@ -59,7 +67,7 @@ enum ShimUnderTest {
    * @param workDir where to write the TOML file
    * @return the flags
    */
-  List<String> runtimeBinaryFlags(Path binary, Path workDir) throws IOException {
+  public List<String> runtimeBinaryFlags(Path binary, Path workDir) throws IOException {
     if (this == GO_RUNC) {
       return List.of("--runc-binary", binary.toString());
     }
