@@ -18,8 +18,11 @@ test: deps
 demo: build
 	@$(ENV) && dist/src/demo/demo.sh
 
+# the longer fuzzing run of ttrpc-java (issue: a bounded run in make test, a longer one here): 3 minutes a target
+FUZZ_DURATION ?= 3m
 bench: build
 	@$(ENV) && bench/run.sh
+	@$(ENV) && ttrpc-java/fuzz/fuzz-long.sh $(FUZZ_DURATION)
 
 install: build
 	@$(ENV) && dist/src/install/install.sh "$(PREFIX)"
