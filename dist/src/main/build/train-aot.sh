@@ -38,6 +38,14 @@ pc_ctr task kill -s SIGKILL train-sleep
 for _ in $(seq 100); do pc_ctr task ls | grep -q 'train-sleep.*STOPPED' && break; sleep 0.1; done
 pc_ctr task delete train-sleep > /dev/null
 pc_ctr container delete train-sleep
+# a shim killed before its task was deleted: containerd's `delete` then cleans up the slow way (runc delete, unmount),
+# the path the delete cache is for (after a clean task Delete the launcher answers `delete` without a JVM)
+pc_ctr run -d --runtime "$rt" --rootfs "$PC_ROOTFS" train-orphan /bin/sleep 600 > /dev/null
+for pid in $(pc_shim_pids); do
+  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- "-id train-orphan " && kill -KILL "$pid"
+done
+for _ in $(seq 100); do pc_ctr task ls | grep -q train-orphan || break; sleep 0.1; done
+pc_ctr container delete train-orphan
 # the daemons write their configuration when they exit (Shutdown after the last delete)
 for _ in $(seq 200); do [ -z "$(pc_shim_pids)" ] && break; sleep 0.1; done
 [ -z "$(pc_shim_pids)" ] || { echo "train-aot: shim daemons still running after 20 s: $(pc_shim_pids)" >&2; exit 1; }

@@ -1,6 +1,5 @@
 package io.jshim.framework;
 
-import io.jshim.api.task.v2.DeleteResponse;
 import io.jshim.framework.config.ShimConfig;
 import io.jshim.framework.registry.PluginDiscovery;
 import io.jshim.framework.registry.PluginRegistry;
@@ -73,16 +72,12 @@ public final class Shim {
                     yield 0;
                 }
                 case "delete" -> {
-                    ShimManager.StopStatus status = manager.delete(options);
-                    removeDebugSockets(options, err);
-                    DeleteResponse.Builder response = DeleteResponse.newBuilder()
-                            .setPid(status.pid())
-                            .setExitStatus(status.exitStatus());
-                    if (status.exitedAt() != null) {
-                        response.setExitedAt(com.google.protobuf.Timestamp.newBuilder()
-                                .setSeconds(status.exitedAt().getEpochSecond()).setNanos(status.exitedAt().getNano()));
+                    byte[] response = DeleteRecord.read(options.bundle()).orElse(null);
+                    if (response == null) {
+                        response = DeleteRecord.encode(manager.delete(options)).toByteArray();
                     }
-                    out.write(response.build().toByteArray());
+                    removeDebugSockets(options, err);
+                    out.write(response);
                     out.flush();
                     yield 0;
                 }

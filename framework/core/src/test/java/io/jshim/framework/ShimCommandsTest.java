@@ -186,4 +186,23 @@ class ShimCommandsTest {
             Files.deleteIfExists(debug);
         }
     }
+
+    @Test
+    void deleteAnswersFromTheDaemonsDeleteRecordWithoutCleaningUpAgain() throws Exception {
+        Path bundle = bundle();
+        java.time.Instant exited = java.time.Instant.parse("2026-01-02T03:04:05.000000006Z");
+        DeleteRecord.write(bundle, new ShimManager.StopStatus(4242, 3, exited));
+        assertThat(bundle.resolve(DeleteRecord.FILE_NAME)).isNotEmptyFile();
+        assertThat(bundle.resolve("." + DeleteRecord.FILE_NAME)).doesNotExist();
+
+        ToyShimRunner.Result result = ToyShimRunner.run(bundle, Map.of(), NO_INPUT, "-namespace", "ns",
+                "-address", address(), "-id", "t6", "delete");
+
+        assertThat(result.code()).as(result.stderr()).isZero();
+        DeleteResponse response = DeleteResponse.parseFrom(result.stdout());
+        assertThat(response.getPid()).as("the record's, not the manager's forced-delete answer").isEqualTo(4242);
+        assertThat(response.getExitStatus()).isEqualTo(3);
+        assertThat(response.getExitedAt().getSeconds()).isEqualTo(exited.getEpochSecond());
+        assertThat(response.getExitedAt().getNanos()).isEqualTo(6);
+    }
 }

@@ -7,6 +7,7 @@ import io.jshim.api.cgroups.v1.Metrics;
 import io.jshim.api.events.TaskExit;
 import io.jshim.api.task.v2.CreateTaskRequest;
 import io.jshim.api.task.v2.DeleteRequest;
+import io.jshim.api.task.v2.DeleteResponse;
 import io.jshim.api.task.v2.KillRequest;
 import io.jshim.api.task.v2.PauseRequest;
 import io.jshim.api.task.v2.PidsRequest;
@@ -17,6 +18,7 @@ import io.jshim.api.task.v2.StatsRequest;
 import io.jshim.api.task.v2.UpdateTaskRequest;
 import io.jshim.api.task.v2.WaitRequest;
 import io.jshim.api.v1.types.Status;
+import io.jshim.framework.DeleteRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +68,13 @@ class RuncTaskControlTest {
         }
         try {
             shim.task.wait(WaitRequest.newBuilder().setId("c1").build());
-            shim.task.delete(DeleteRequest.newBuilder().setId("c1").build());
+            DeleteResponse deleted = shim.task.delete(DeleteRequest.newBuilder().setId("c1").build());
+            // what the shim binary's `delete` action answers from now on, without cleaning up again
+            DeleteResponse recorded = DeleteResponse.parseFrom(
+                    Files.readAllBytes(dir.resolve("b").resolve(DeleteRecord.FILE_NAME)));
+            assertThat(recorded.getPid()).isEqualTo(pid);
+            assertThat(recorded.getExitStatus()).isEqualTo(deleted.getExitStatus());
+            assertThat(recorded.getExitedAt()).isEqualTo(deleted.getExitedAt());
         } finally {
             shim.close();
         }

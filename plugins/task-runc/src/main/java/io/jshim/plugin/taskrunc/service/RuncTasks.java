@@ -1,6 +1,8 @@
 package io.jshim.plugin.taskrunc.service;
 
 import io.jshim.api.types.Mount;
+import io.jshim.framework.DeleteRecord;
+import io.jshim.framework.ShimManager;
 import io.jshim.framework.plugin.ShutdownService;
 import io.jshim.plugin.taskrunc.Identifiers;
 import io.jshim.plugin.taskrunc.container.Container;
@@ -20,6 +22,7 @@ import io.jshim.posix.Posix;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,8 +144,25 @@ public final class RuncTasks {
         }
         watch.removed(c);
         Exit exit = p.exit();
-        events.deleted(c.id(), p.pid(), exit == null ? 0 : exit.status(), exit == null ? Instant.now() : exit.at());
+        int status = exit == null ? 0 : exit.status();
+        Instant at = exit == null ? Instant.now() : exit.at();
+        recordDeleted(c, p.pid(), status, at);
+        events.deleted(c.id(), p.pid(), status, at);
         return p;
+    }
+
+    /**
+     * Tells the shim binary's {@code delete} action, which containerd runs after the shim disconnects, that this
+     * container is gone (runc state deleted, rootfs unmounted): it answers from the record instead of cleaning
+     * up again. Best effort: without the record, {@code delete} cleans up the slow way.
+     */
+    private static void recordDeleted(Container c, int pid, int status, Instant at) {
+        try {
+            DeleteRecord.write(c.bundle(), new ShimManager.StopStatus(pid, status, at));
+        } catch (IOException | RuntimeException e) {
+            LOG.atWarn().addKeyValue("id", c.id()).addKeyValue("bundle", c.bundle()).addKeyValue("error", e.toString())
+                    .log("failed to record the deleted container for the delete action");
+        }
     }
 
     /** The process, for State. */

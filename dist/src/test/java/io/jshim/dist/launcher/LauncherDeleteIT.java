@@ -1,0 +1,105 @@
+package io.jshim.dist.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jshim.dist.testing.ShimUnderTest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher's answer to {@code delete} for a task the daemon already deleted: the recorded {@code DeleteResponse}
+ * ({@code BUNDLE/jshim-deleted}) byte for byte, without starting a JVM. The JVM is made to fail here (an unknown
+ * {@code -XX} flag through {@code JSHIM_JAVA_OPTS}), so an answer proves no JVM ran, and the cases that must reach
+ * Java (no record, {@code -debug}, {@code -debug-socket}) fail.
+ */
+@Timeout(60)
+class LauncherDeleteIT {
+  private static final byte[] RECORD = {0x08, 0x2a, 0x10, (byte) 0x89, 0x01};
+
+  @TempDir
+  Path dir;
+  private Path bundle;
+
+  @BeforeEach
+  void bundleWithRecord() throws IOException {
+    ShimUnderTest.JRUNC.requireBinary();
+    bundle = Files.createDirectories(dir.resolve("bundle"));
+    Files.write(bundle.resolve("jshim-deleted"), RECORD);
+  }
+
+  @Test
+  void answersFromTheRecordNamedByDashBundle() throws Exception {
+    Result result = delete(dir, "-namespace", "ns", "-address", "/run/none.sock", "-id", "t1", "-bundle",
+        bundle.toString(), "delete");
+
+    assertThat(result.code).as(result.stderr).isZero();
+    assertThat(result.stdout).isEqualTo(RECORD);
+  }
+
+  @Test
+  void answersFromTheRecordNamedByBundleEqualsOrTheWorkingDirectory() throws Exception {
+    Result equals = delete(dir, "-id", "t1", "-bundle=" + bundle, "delete");
+    Result cwd = delete(bundle, "-namespace", "ns", "-id", "t1", "delete");
+
+    assertThat(equals.code).as(equals.stderr).isZero();
+    assertThat(equals.stdout).isEqualTo(RECORD);
+    assertThat(cwd.code).as(cwd.stderr).isZero();
+    assertThat(cwd.stdout).isEqualTo(RECORD);
+  }
+
+  @Test
+  void withoutARecordTheJvmRunsTheDelete() throws Exception {
+    Files.delete(bundle.resolve("jshim-deleted"));
+
+    Result result = delete(dir, "-id", "t1", "-bundle", bundle.toString(), "delete");
+
+    assertThat(result.code).isNotZero();
+    assertThat(result.stderr).contains("JSHIM_BOGUS_FLAG");
+  }
+
+  @Test
+  void debugFlagsSendTheDeleteToTheJvmWhichAlsoRemovesDebugSockets() throws Exception {
+    Result debug = delete(dir, "-debug", "-id", "t1", "-bundle", bundle.toString(), "delete");
+    Result socket = delete(dir, "-debug-socket", dir.resolve("d.sock").toString(), "-id", "t1", "-bundle",
+        bundle.toString(), "delete");
+
+    assertThat(debug.code).isNotZero();
+    assertThat(debug.stderr).contains("JSHIM_BOGUS_FLAG");
+    assertThat(socket.code).isNotZero();
+    assertThat(socket.stderr).contains("JSHIM_BOGUS_FLAG");
+  }
+
+  private record Result(int code, byte[] stdout, String stderr) {
+  }
+
+  private static Result delete(Path workDir, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(ShimUnderTest.JRUNC.binary().toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+    builder.environment().put("JSHIM_JAVA_OPTS", "-XX:+JSHIM_BOGUS_FLAG");
+    Process process = builder.start();
+    process.getOutputStream().close();
+    byte[][] out = new byte[1][];
+    Thread reader = Thread.ofVirtual().start(() -> {
+      try {
+        out[0] = process.getInputStream().readAllBytes();
+      } catch (IOException e) {
+        out[0] = new byte[0];
+      }
+    });
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the launcher finishes").isTrue();
+    reader.join();
+    return new Result(process.exitValue(), out[0], err);
+  }
+}
