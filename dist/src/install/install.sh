@@ -31,7 +31,7 @@ check() {
   env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@" "$prefix/bin/containerd-shim-jrunc-v2" -v > /dev/null 2>&1
 }
 if [ -d "$prefix/lib/jshim/aot" ]; then
-  check JSHIM_JAVA_OPTS=-XX:AOTMode=on || { echo "install: the start AOT cache does not map in $prefix" >&2; exit 1; }
+  check JSHIM_JAVA_OPTS=-XX:AOTMode=on || { echo "install: the delete AOT cache (also -v, -info) does not map in $prefix" >&2; exit 1; }
   check JSHIM_JAVA_OPTS=-XX:AOTMode=on JSHIM_READY_FD=3 || { echo "install: the daemon AOT cache does not map in $prefix" >&2; exit 1; }
 else
   echo "install: WARNING: no AOT caches (built with -Djshim.aot.skip=true): slow start" >&2

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Trains the AOT caches of containerd-shim-jrunc-v2 (JDK 25, JEP 483/514/515) on a real container lifecycle:
-# a private containerd runs containers through the assembled shim with JSHIM_AOT_RECORD set, so every `start`
-# and daemon JVM, and every `delete` containerd runs after a shim exits, records an AOT configuration at exit; then
-# one configuration per role (the largest) becomes lib/jshim/aot/{start,delete,daemon}.aot, created with the
-# launcher's own flags.
+# a private containerd runs containers through the assembled shim with JSHIM_AOT_RECORD set, so every daemon JVM
+# (which ran `start` first) and every `delete` JVM records an AOT configuration at exit; then one configuration per
+# role (the largest) becomes lib/jshim/aot/{daemon,delete}.aot, created with the launcher's own flags.
 #   train-aot.sh JSHIM_HOME [skip]
 # Needs root, containerd, runc and busybox-static: without them the build fails here, naming what is missing,
 # unless -Djshim.aot.skip=true (the shim then runs without AOT caches: ~3x slower start).
@@ -50,7 +49,7 @@ pc_ctr container delete train-orphan
 for _ in $(seq 200); do [ -z "$(pc_shim_pids)" ] && break; sleep 0.1; done
 [ -z "$(pc_shim_pids)" ] || { echo "train-aot: shim daemons still running after 20 s: $(pc_shim_pids)" >&2; exit 1; }
 pc_stop
-for role in start delete daemon; do
+for role in delete daemon; do
   conf=$(ls -S "$record"/"$role"-*.aotconf 2>/dev/null | head -1 || true)
   [ -n "$conf" ] || { echo "train-aot: no $role JVM wrote an AOT configuration in $record" >&2; ls -l "$record" >&2; exit 1; }
   if [ "$role" = daemon ]; then ready=3; else ready=""; fi
@@ -61,4 +60,4 @@ for role in start delete daemon; do
     || { echo "train-aot: failed to create the $role AOT cache from $conf:" >&2; tail -20 "$record/create-$role.log" >&2; ls -l "$record" >&2; exit 1; }
   [ -s "$aot/$role.aot" ] || { echo "train-aot: $aot/$role.aot was not written" >&2; cat "$record/create-$role.log" >&2; exit 1; }
 done
-echo "train-aot: $(ls "$record"/*.aotconf | wc -l) JVMs recorded; $(du -h "$aot/start.aot" | cut -f1) start.aot, $(du -h "$aot/delete.aot" | cut -f1) delete.aot, $(du -h "$aot/daemon.aot" | cut -f1) daemon.aot in $(( $(date +%s) - started )) s"
+echo "train-aot: $(ls "$record"/*.aotconf | wc -l) JVMs recorded; $(du -h "$aot/delete.aot" | cut -f1) delete.aot, $(du -h "$aot/daemon.aot" | cut -f1) daemon.aot in $(( $(date +%s) - started )) s"

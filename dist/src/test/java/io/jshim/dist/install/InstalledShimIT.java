@@ -37,7 +37,7 @@ class InstalledShimIT {
       CommandResult installed = script("install.sh", prefix);
       assertThat(installed.exitCode()).as(installed.toString()).isZero();
       Path java = prefix.resolve("lib/jshim/runtime/bin/java").toRealPath();
-      assertThat(prefix.resolve("lib/jshim/aot/start.aot")).isNotEmptyFile();
+      assertThat(prefix.resolve("lib/jshim/aot/delete.aot")).isNotEmptyFile();
       assertThat(prefix.resolve("lib/jshim/aot/daemon.aot")).isNotEmptyFile();
       assertThat(prefix.resolve("etc/jshim/jshim.conf")).isNotEmptyFile();
 

@@ -56,15 +56,61 @@ final class DaemonAction {
         this.env = Map.copyOf(env);
     }
 
-    /** Runs the daemon; returns the exit code. */
+    /**
+     * How the daemon tells whoever started it that it serves, or why it could not: the start process's ready pipe,
+     * or, when the daemon is the start JVM itself ({@link StartAction#serve}), containerd's start output.
+     */
+    interface ReadySignal {
+        /** The daemon serves; an exception fails the start (the daemon then stops and reports it to failed). */
+        void ready() throws Exception;
+
+        /** The daemon could not start; it exits after this. */
+        void failed(String message);
+
+        /**
+         * Whether stdout and stderr still lead to the start's caller (containerd waits for them to close): after
+         * ready they are pointed at {@code /dev/null}, stderr at the bundle's log FIFO when there is one.
+         */
+        default boolean detachStdio() {
+            return false;
+        }
+    }
+
+    /** Runs the daemon started by the start action: listening socket on fd 0 (or -socket), ready pipe; returns the exit code. */
     int run() {
         int readyFd = readyFd();
+        return run(null, new ReadySignal() {
+            private int fd = readyFd;
+
+            @Override
+            public void ready() {
+                report(StartAction.READY);
+            }
+
+            @Override
+            public void failed(String message) {
+                report(message);
+            }
+
+            private void report(String message) {
+                DaemonAction.this.ready(fd, message);
+                fd = -1;
+            }
+        });
+    }
+
+    /**
+     * Runs the daemon on {@code bound} (or, when null, the inherited or {@code -socket} listening socket) and
+     * reports to {@code signal}; returns the exit code.
+     */
+    int run(ServerSocketChannel bound, ReadySignal signal) {
+        boolean reported = false;
         LoadedPlugins plugins = null;
         TtrpcServer server = null;
         ProcessReaper reaper = null;
         Path socketPath = null;
         try {
-            redirectStderrToLogFifo();
+            boolean stderrOnLog = redirectStderrToLogFifo();
             ShimLogging.configure(options.debug() ? "debug" : config.framework().logLevel(),
                     Map.of("runtime", manager.name()));
             log = LoggerFactory.getLogger(DaemonAction.class);
@@ -73,7 +119,7 @@ final class DaemonAction {
             reaper.start();
             ProcessReaper startedReaper = reaper;
             ProcessLauncher launcher = new ProcessLauncher(posix, reaper);
-            ServerSocketChannel listening = listeningChannel();
+            ServerSocketChannel listening = bound != null ? bound : listeningChannel();
             socketPath = localPath(listening);
 
             PluginDiscovery discovery = new PluginDiscovery(Shim.class.getClassLoader(), pluginsDir());
@@ -88,8 +134,16 @@ final class DaemonAction {
             server = server(plugins, effective, discovery);
             server.serve(listening);
             installSignalHandlers();
-            ready(readyFd, StartAction.READY);
-            readyFd = -1;
+            reported = true;
+            try {
+                signal.ready();
+            } catch (Exception e) {
+                reported = false;
+                throw e;
+            }
+            if (signal.detachStdio()) {
+                detachStdio(stderrOnLog);
+            }
             log.atInfo().addKeyValue("pid", ProcessHandle.current().pid()).addKeyValue("namespace", options.namespace())
                     .addKeyValue("path", options.bundle()).log("shim daemon serving");
             awaitShutdown(plugins.exposed(ShutdownService.class));
@@ -101,8 +155,8 @@ final class DaemonAction {
             if (log != null) {
                 log.atError().setCause(e).log(message);
             }
-            if (readyFd >= 0) {
-                ready(readyFd, message);
+            if (!reported) {
+                signal.failed(message);
             }
             if (server != null) {
                 server.shutdown(Duration.ZERO);
@@ -249,15 +303,35 @@ final class DaemonAction {
         return dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir));
     }
 
-    /** The bundle's {@code log} FIFO becomes fd 2 (containerd reads it); without the FIFO stderr stays. */
-    private void redirectStderrToLogFifo() {
+    /**
+     * The bundle's {@code log} FIFO becomes fd 2 (containerd reads it); without the FIFO stderr stays.
+     *
+     * @return whether stderr is now the log FIFO
+     */
+    private boolean redirectStderrToLogFifo() {
         Path fifo = options.bundle().resolve("log");
         if (!Files.exists(fifo)) {
-            return;
+            return false;
         }
         int fd = posix.open(fifo, FileCalls.O_WRONLY | FileCalls.O_CLOEXEC, 0);
         posix.dup2(fd, 2);
         posix.close(fd);
+        return true;
+    }
+
+    /** Points stdout (and stderr, unless it is the log FIFO) at {@code /dev/null}: the start's caller sees EOF. */
+    private void detachStdio(boolean stderrOnLog) {
+        System.out.flush();
+        int devNull = posix.open(Path.of("/dev/null"), FileCalls.O_WRONLY | FileCalls.O_CLOEXEC, 0);
+        try {
+            posix.dup2(devNull, 1);
+            if (!stderrOnLog) {
+                System.err.flush();
+                posix.dup2(devNull, 2);
+            }
+        } finally {
+            posix.close(devNull);
+        }
     }
 
     private ServerSocketChannel listeningChannel() throws IOException {

@@ -81,7 +81,9 @@ public final class Shim {
                     out.flush();
                     yield 0;
                 }
-                default -> new DaemonAction(options, manager, config, posix(config), env).run();
+                default -> servesStart(env)
+                        ? startAndServe(manager, args, env, stdin.readAllBytes(), out, config, options)
+                        : new DaemonAction(options, manager, config, posix(config), env).run();
             };
         } catch (Exception e) {
             err.println(manager.name() + ": " + (e instanceof ShimException ? e.getMessage() : e.toString()));
@@ -103,12 +105,45 @@ public final class Shim {
         StartAction action = new StartAction(applied, manager, config.framework(), posix(config), daemonEnv,
                 StartAction.daemonCommand(args, env));
         String address = action.run(new java.io.ByteArrayInputStream(runtimeOptions));
-        if (bootstrap.isPresent()) {
-            out.write(BootstrapProtocol.result(address, action.addressVersion()));
-        } else {
-            out.print(action.output(address));
-        }
+        out.write(startOutput(action, bootstrap.isPresent(), address));
         out.flush();
+    }
+
+    /** Whether a launcher asked this JVM to run {@code start} and become the daemon (see {@link StartAction#serve}). */
+    private static boolean servesStart(Map<String, String> env) {
+        return "1".equals(env.get(StartAction.SERVE_ENV)) && !env.containsKey(StartAction.READY_FD_ENV);
+    }
+
+    /**
+     * The one-JVM {@code start}: the launcher passed the shim arguments without {@code start} and set
+     * {@value StartAction#SERVE_ENV}; this JVM starts the daemon's work itself (see {@link StartAction#serve}).
+     */
+    private static int startAndServe(ShimManager manager, List<String> args, Map<String, String> env, byte[] input,
+            PrintStream out, ShimConfig config, ShimOptions options) throws Exception {
+        var bootstrap = BootstrapProtocol.parse(input, options.id(), options.namespace());
+        ShimOptions applied = bootstrap.map(params -> BootstrapProtocol.apply(params, options)).orElse(options);
+        Map<String, String> daemonEnv = new java.util.HashMap<>(
+                bootstrap.isPresent() ? BootstrapProtocol.daemonEnv(applied, env) : env);
+        daemonEnv.remove(StartAction.SERVE_ENV);
+        byte[] runtimeOptions = bootstrap.map(BootstrapProtocol::runtimeOptions).orElse(input);
+        Posix posix = posix(config);
+        StartAction action = new StartAction(applied, manager, config.framework(), posix, daemonEnv,
+                StartAction.daemonCommand(args, env));
+        try {
+            return action.serve(runtimeOptions, out, address -> startOutput(action, bootstrap.isPresent(), address),
+                    new DaemonAction(applied, manager, config, posix, daemonEnv));
+        } catch (Exception e) {
+            // the launcher relays stdout only; the error goes there (the exit code says it failed)
+            out.println(manager.name() + ": " + (e instanceof ShimException ? e.getMessage() : e.toString()));
+            out.flush();
+            return 1;
+        }
+    }
+
+    /** What {@code start} prints for {@code address}: a BootstrapResult (containerd 2.3), else the legacy text. */
+    private static byte[] startOutput(StartAction action, boolean bootstrap, String address) {
+        return bootstrap ? BootstrapProtocol.result(address, action.addressVersion())
+                : action.output(address).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

@@ -7,11 +7,15 @@ import io.jshim.posix.FileCalls;
 import io.jshim.posix.PipeFds;
 import io.jshim.posix.Posix;
 import io.jshim.posix.SpawnRequest;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The {@code start} action: find or start the group's daemon and report its address. Deliberately lean:
@@ -52,6 +57,16 @@ final class StartAction {
     static final String LAUNCHER_ENV = "JSHIM_LAUNCHER";
     /** Environment variable carrying {@code jshim.daemon-jvm-options} (space-separated) to the launcher. */
     static final String DAEMON_JVM_OPTIONS_ENV = "JSHIM_DAEMON_JVM_OPTIONS";
+    /**
+     * Environment variable a launcher sets (to {@code 1}) when it runs {@code start} as a JVM that may become the
+     * daemon itself ({@link #serve}); it then passes the shim arguments without {@code start}.
+     */
+    static final String SERVE_ENV = "JSHIM_START_SERVES";
+    /**
+     * The first line {@link #serve} prints when the start succeeded; the launcher strips it and relays the rest
+     * (the address) to containerd. Anything else (a JVM or shim error) means the start failed.
+     */
+    static final String SERVED = "jshim: started";
     /** The group id of {@code jshim.grouping = namespace}: one daemon per containerd namespace. */
     static final String NAMESPACE_GROUP = "jshim-namespace";
     private static final short POLLIN = 1;
@@ -78,17 +93,11 @@ final class StartAction {
 
     /** Starts (or finds) the daemon; returns its {@code unix://} address (see {@link #output}). */
     String run(InputStream stdin) throws Exception {
-        String groupId = groupId();
-        String address = SocketAddress.of(options.address(), options.namespace(), groupId);
-        Path socket = SocketAddress.pathOf(address);
-        if (Files.exists(socket)) {
-            if (answers(socket)) {
-                writeBundleFiles(address);
-                return address;
-            }
-            Files.deleteIfExists(socket);
+        String address = address();
+        if (existingDaemon(address)) {
+            return address;
         }
-        Files.createDirectories(socket.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path socket = SocketAddress.pathOf(address);
         int listenFd = posix.listenUnix(socket);
         int pid;
         PipeFds ready;
@@ -131,6 +140,92 @@ final class StartAction {
             posix.close(ready.readFd());
         }
         return address;
+    }
+
+    /**
+     * The one-JVM start, for a launcher that set {@value #SERVE_ENV}: this JVM becomes the group's daemon instead of
+     * spawning one, which saves a JVM start per shim. Prints {@value #SERVED}, a newline and {@code output(address)}
+     * on {@code out} once the daemon serves (or when the group's daemon already runs, then returns 0), or the
+     * error; the launcher relays it to containerd and leaves this JVM running. With {@code jshim.daemon-jvm-options}
+     * set, the daemon needs other JVM flags than this JVM's, so it is spawned as by {@link #run}.
+     *
+     * @param runtimeOptions what containerd wrote on stdin (for {@link ShimManager#daemonStarted})
+     * @param output         the bytes {@code start} prints for an address
+     * @param daemon         the daemon to run on the bound socket
+     * @return the exit code: the daemon's when this JVM served, else 0
+     */
+    int serve(byte[] runtimeOptions, PrintStream out, Function<String, byte[]> output, DaemonAction daemon)
+            throws Exception {
+        String address = address();
+        if (existingDaemon(address)) {
+            printServed(out, output.apply(address));
+            return 0;
+        }
+        if (!settings.daemonJvmOptions().isEmpty()) {
+            String spawned = run(new ByteArrayInputStream(runtimeOptions));
+            printServed(out, output.apply(spawned));
+            return 0;
+        }
+        Path socket = SocketAddress.pathOf(address);
+        ServerSocketChannel listening = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            listening.bind(UnixDomainSocketAddress.of(socket));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException | RuntimeException e) {
+            listening.close();
+            Files.deleteIfExists(socket);
+            throw new ShimException("failed to start shim daemon for " + address + ": cannot listen on " + socket
+                    + ": " + e.getMessage(), e);
+        }
+        return daemon.run(listening, new DaemonAction.ReadySignal() {
+            @Override
+            public void ready() throws Exception {
+                int self = posix.getpid();
+                adjustOomScore(self);
+                manager.daemonStarted(options, self, new ByteArrayInputStream(runtimeOptions));
+                writeBundleFiles(address);
+                printServed(out, output.apply(address));
+            }
+
+            @Override
+            public void failed(String message) {
+                out.println(manager.name() + ": " + message);
+                out.flush();
+            }
+
+            @Override
+            public boolean detachStdio() {
+                return true;
+            }
+        });
+    }
+
+    private static void printServed(PrintStream out, byte[] output) {
+        out.print(SERVED + "\n");
+        out.write(output, 0, output.length);
+        out.flush();
+    }
+
+    /** The group's socket address under {@code jshim.grouping}. */
+    private String address() throws Exception {
+        return SocketAddress.of(options.address(), options.namespace(), groupId());
+    }
+
+    /**
+     * Whether the group's daemon already serves {@code address} (then the bundle files are written); else a stale
+     * socket is removed and its directory created (mode 0700) for a new one.
+     */
+    private boolean existingDaemon(String address) throws IOException {
+        Path socket = SocketAddress.pathOf(address);
+        if (Files.exists(socket)) {
+            if (answers(socket)) {
+                writeBundleFiles(address);
+                return true;
+            }
+            Files.deleteIfExists(socket);
+        }
+        Files.createDirectories(socket.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        return false;
     }
 
     /** The task's group under {@code jshim.grouping}. */
@@ -264,7 +359,7 @@ final class StartAction {
 
     /**
      * The daemon's command line: the launcher named by {@value #LAUNCHER_ENV} (an absolute path) with the shim
-     * arguments minus {@code start}, else {@link #daemonCommand(List)}.
+     * arguments minus a trailing {@code start}, else {@link #daemonCommand(List)}.
      */
     static List<String> daemonCommand(List<String> shimArgs, Map<String, String> env) {
         String launcher = env.getOrDefault(LAUNCHER_ENV, "");
@@ -277,8 +372,7 @@ final class StartAction {
         }
         List<String> command = new ArrayList<>();
         command.add(launcher);
-        command.addAll(shimArgs);
-        command.remove(command.lastIndexOf("start"));
+        command.addAll(withoutStart(shimArgs));
         return command;
     }
 
@@ -307,9 +401,16 @@ final class StartAction {
                 throw new UncheckedIOException("failed to resolve /proc/self/exe: " + e.getMessage(), e);
             }
         }
-        List<String> args = new ArrayList<>(shimArgs);
-        args.remove(args.lastIndexOf("start"));
-        command.addAll(args);
+        command.addAll(withoutStart(shimArgs));
         return command;
+    }
+
+    /** The shim arguments without a trailing {@code start} action (the one-JVM start gets none). */
+    private static List<String> withoutStart(List<String> shimArgs) {
+        List<String> args = new ArrayList<>(shimArgs);
+        if (!args.isEmpty() && args.getLast().equals("start")) {
+            args.removeLast();
+        }
+        return args;
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,13 +17,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launcher's answer to {@code delete} for a task the daemon already deleted: the recorded {@code DeleteResponse}
- * ({@code BUNDLE/jshim-deleted}) byte for byte, without starting a JVM. The JVM is made to fail here (an unknown
- * {@code -XX} flag through {@code JSHIM_JAVA_OPTS}), so an answer proves no JVM ran, and the cases that must reach
- * Java (no record, {@code -debug}, {@code -debug-socket}) fail.
+ * The launcher script itself. {@code delete} for a task the daemon already deleted: the recorded
+ * {@code DeleteResponse} ({@code BUNDLE/jshim-deleted}) byte for byte, without starting a JVM. {@code start}: a JVM
+ * that fails before it serves makes the launcher fail with its output and leaves no relay FIFO behind (the
+ * serving path is run by every jrunc end-to-end test; {@code DaemonProcessIT} checks the daemon it leaves). The
+ * JVM is made to fail here (an unknown {@code -XX} flag through {@code JSHIM_JAVA_OPTS}), so an answer proves no
+ * JVM ran, and the cases that must reach Java (no record, {@code -debug}, {@code -debug-socket}) fail.
  */
 @Timeout(60)
-class LauncherDeleteIT {
+class LauncherIT {
   private static final byte[] RECORD = {0x08, 0x2a, 0x10, (byte) 0x89, 0x01};
 
   @TempDir
@@ -78,15 +81,35 @@ class LauncherDeleteIT {
     assertThat(socket.stderr).contains("JSHIM_BOGUS_FLAG");
   }
 
+  @Test
+  void aStartWhoseJvmFailsFailsWithTheJvmsOutputAndLeavesNoRelayBehind() throws Exception {
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+
+    Result result = run(bundle, Map.of("TMPDIR", tmp.toString()), "-namespace", "ns", "-address",
+        dir.resolve("containerd.sock").toString(), "-id", "t1", "start");
+
+    assertThat(result.code).isNotZero();
+    assertThat(new String(result.stdout, StandardCharsets.UTF_8)).contains("JSHIM_BOGUS_FLAG");
+    try (var left = Files.list(tmp)) {
+      assertThat(left).as("relay FIFO dirs left in TMPDIR").isEmpty();
+    }
+    assertThat(bundle.resolve("address")).doesNotExist();
+  }
+
   private record Result(int code, byte[] stdout, String stderr) {
   }
 
   private static Result delete(Path workDir, String... args) throws Exception {
+    return run(workDir, Map.of(), args);
+  }
+
+  private static Result run(Path workDir, Map<String, String> env, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(ShimUnderTest.JRUNC.binary().toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     builder.environment().put("JSHIM_JAVA_OPTS", "-XX:+JSHIM_BOGUS_FLAG");
+    builder.environment().putAll(env);
     Process process = builder.start();
     process.getOutputStream().close();
     byte[][] out = new byte[1][];
