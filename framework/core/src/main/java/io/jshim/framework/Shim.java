@@ -131,7 +131,7 @@ public final class Shim {
                 StartAction.daemonCommand(args, env));
         try {
             return action.serve(runtimeOptions, out, address -> startOutput(action, bootstrap.isPresent(), address),
-                    new DaemonAction(applied, manager, config, posix, daemonEnv));
+                    served -> new DaemonAction(served, manager, config, posix, daemonEnv));
         } catch (Exception e) {
             // the launcher relays stdout only; the error goes there (the exit code says it failed)
             out.println(manager.name() + ": " + (e instanceof ShimException ? e.getMessage() : e.toString()));

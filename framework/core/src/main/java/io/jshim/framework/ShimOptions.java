@@ -19,7 +19,8 @@ import java.nio.file.Path;
  * @param publishBinary {@code -publish-binary}: containerd's binary, used to publish events when
  *                      {@code TTRPC_ADDRESS} is not set
  * @param ttrpcAddress  env {@code TTRPC_ADDRESS}: containerd's TTRPC socket path for events
- * @param socket        {@code -socket}: the socket path to serve (containerd 2.x passes it to the daemon)
+ * @param socket        {@code -socket}: the socket path to serve (containerd 2.x passes it to the daemon); in a
+ *                      daemon that ran {@code start} itself, the socket it serves
  * @param debugSocket   {@code -debug-socket}: the debug socket path to serve
  */
 public record ShimOptions(
@@ -43,5 +44,13 @@ public record ShimOptions(
         requireNonNull(ttrpcAddress, "ttrpcAddress is null");
         requireNonNull(socket, "socket is null");
         requireNonNull(debugSocket, "debugSocket is null");
+    }
+
+    /**
+     * @param socket the task socket ({@code unix://} address or path) the daemon serves
+     * @return these options with {@link #socket()} replaced
+     */
+    public ShimOptions withSocket(String socket) {
+        return new ShimOptions(namespace, id, bundle, debug, address, publishBinary, ttrpcAddress, socket, debugSocket);
     }
 }

@@ -151,11 +151,12 @@ final class StartAction {
      *
      * @param runtimeOptions what containerd wrote on stdin (for {@link ShimManager#daemonStarted})
      * @param output         the bytes {@code start} prints for an address
-     * @param daemon         the daemon to run on the bound socket
+     * @param daemon         the daemon to run on the bound socket, for the options it serves with (their
+     *                       {@link ShimOptions#socket()} is the socket)
      * @return the exit code: the daemon's when this JVM served, else 0
      */
-    int serve(byte[] runtimeOptions, PrintStream out, Function<String, byte[]> output, DaemonAction daemon)
-            throws Exception {
+    int serve(byte[] runtimeOptions, PrintStream out, Function<String, byte[]> output,
+            Function<ShimOptions, DaemonAction> daemon) throws Exception {
         String address = address();
         if (existingDaemon(address)) {
             printServed(out, output.apply(address));
@@ -177,7 +178,7 @@ final class StartAction {
             throw new ShimException("failed to start shim daemon for " + address + ": cannot listen on " + socket
                     + ": " + e.getMessage(), e);
         }
-        return daemon.run(listening, new DaemonAction.ReadySignal() {
+        return daemon.apply(options.withSocket(address)).run(listening, new DaemonAction.ReadySignal() {
             @Override
             public void ready() throws Exception {
                 int self = posix.getpid();
