@@ -24,7 +24,8 @@ import java.util.List;
  *                         or {@code none} (one daemon per task)
  * @param daemonJvmOptions {@code jshim.daemon-jvm-options}: JVM flags of the daemon replacing the launcher's
  *                         defaults (empty: keep them); used when the launcher names itself in
- *                         {@code JSHIM_LAUNCHER}, since the daemon is then started through the launcher
+ *                         {@code JSHIM_LAUNCHER}, since the daemon is then started through the launcher (and
+ *                         not by the start JVM becoming the daemon)
  */
 public record FrameworkSettings(
         Duration shutdownTimeout,
