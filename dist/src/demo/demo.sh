@@ -13,6 +13,8 @@ if [ "$RUNTIME" = io.containerd.jrunc.v2 ] && [ ! -x "$shim_bin/containerd-shim-
   exit 1
 fi
 [ "$(id -u)" -eq 0 ] || { echo "demo: run as root (containerd and runc need it)" >&2; exit 1; }
+# shellcheck source=../main/build/private-containerd.sh
+. "$top/dist/src/main/build/private-containerd.sh"   # for pc_remove_ns_cgroups
 
 dir=$(mktemp -d /tmp/jshim-demo-XXXXXX)
 ns="jshim-demo-$$"
@@ -45,6 +47,7 @@ cleanup() {
   done
   grep " $dir" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
   rm -rf "/run/containerd/runc/$ns" "$dir"
+  pc_remove_ns_cgroups "$ns"
 }
 trap cleanup EXIT
 

@@ -2,7 +2,8 @@
 # never touched), a busybox rootfs, and clean-up by pid. Used by the AOT training and by bench/run.sh.
 #   pc_start DIR SHIM_BIN_DIR [EXTRA_ENV...]   starts containerd with SHIM_BIN_DIR first on its PATH
 #   pc_ctr ARGS...                              ctr against it (namespace $PC_NS)
-#   pc_stop                                     removes tasks, containers, kills its shims, unmounts, rm -rf DIR
+#   pc_stop                                     removes tasks, containers, kills its shims, unmounts, rm -rf DIR,
+#                                               removes the namespace's cgroups
 # Needs root, containerd, ctr, runc and /bin/busybox (busybox-static).
 
 pc_require() {
@@ -57,6 +58,17 @@ TOML
   pc_ctr namespaces create "$PC_NS"
 }
 
+# removes the (empty) cgroups containerd created for namespace $1: /sys/fs/cgroup/<hierarchy>/$1 (v1, hybrid)
+# and /sys/fs/cgroup/$1 (v2), deepest first; a cgroup that still holds a process stays (rmdir refuses)
+pc_remove_ns_cgroups() {
+  local ns=$1 d
+  [ -n "$ns" ] || return 0
+  for d in /sys/fs/cgroup/*/"$ns" /sys/fs/cgroup/"$ns"; do
+    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+  done
+  return 0
+}
+
 # pids of the shims of this containerd: their command line carries "-address $PC_SOCK "
 pc_shim_pids() {
   local proc
@@ -82,5 +94,6 @@ pc_stop() {
   for pid in $(pc_shim_pids); do kill -KILL "$pid" 2>/dev/null; done
   grep " $PC_DIR" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
   rm -rf "/run/containerd/runc/$PC_NS" "$PC_DIR"
+  pc_remove_ns_cgroups "$PC_NS"
   PC_DIR=""
 }
