@@ -2,20 +2,20 @@ package io.jshim.dist.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jshim.dist.testing.HostProcess;
 import io.jshim.testing.containerd.CommandResult;
 import io.jshim.testing.containerd.ContainerRun;
 import io.jshim.testing.containerd.Ctr;
 import io.jshim.testing.containerd.PrivateContainerd;
 import io.jshim.testing.containerd.ShimProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -87,20 +87,8 @@ class InstalledShimIT {
 
   private static CommandResult script(String name, Path prefix) throws IOException, InterruptedException {
     List<String> command = List.of("/bin/sh", SCRIPTS.resolve(name).toString(), prefix.toString());
-    Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
-    process.getOutputStream().close();
-    byte[][] out = new byte[1][];
-    Thread reader = Thread.ofVirtual().start(() -> {
-      try {
-        out[0] = process.getInputStream().readAllBytes();
-      } catch (IOException e) {
-        out[0] = new byte[0];
-      }
-    });
-    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as(name + " finishes").isTrue();
-    reader.join();
-    return new CommandResult(command, process.exitValue(), new String(out[0], StandardCharsets.UTF_8), err);
+    HostProcess run = HostProcess.run(command, Path.of("."), Map.of(), Duration.ofSeconds(120));
+    return new CommandResult(command, run.code(), run.stdoutText(), run.stderr());
   }
 
   private static String environ(long pid, String name) throws IOException {

@@ -2,15 +2,16 @@ package io.jshim.dist.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jshim.dist.testing.HostProcess;
 import io.jshim.dist.testing.ShimUnderTest;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,88 +42,71 @@ class LauncherIT {
 
   @Test
   void answersFromTheRecordNamedByDashBundle() throws Exception {
-    Result result = delete(dir, "-namespace", "ns", "-address", "/run/none.sock", "-id", "t1", "-bundle",
+    HostProcess result = delete(dir, "-namespace", "ns", "-address", "/run/none.sock", "-id", "t1", "-bundle",
         bundle.toString(), "delete");
 
-    assertThat(result.code).as(result.stderr).isZero();
-    assertThat(result.stdout).isEqualTo(RECORD);
+    assertThat(result.code()).as(result.stderr()).isZero();
+    assertThat(result.stdout()).isEqualTo(RECORD);
   }
 
   @Test
   void answersFromTheRecordNamedByBundleEqualsOrTheWorkingDirectory() throws Exception {
-    Result equals = delete(dir, "-id", "t1", "-bundle=" + bundle, "delete");
-    Result cwd = delete(bundle, "-namespace", "ns", "-id", "t1", "delete");
+    HostProcess equals = delete(dir, "-id", "t1", "-bundle=" + bundle, "delete");
+    HostProcess cwd = delete(bundle, "-namespace", "ns", "-id", "t1", "delete");
 
-    assertThat(equals.code).as(equals.stderr).isZero();
-    assertThat(equals.stdout).isEqualTo(RECORD);
-    assertThat(cwd.code).as(cwd.stderr).isZero();
-    assertThat(cwd.stdout).isEqualTo(RECORD);
+    assertThat(equals.code()).as(equals.stderr()).isZero();
+    assertThat(equals.stdout()).isEqualTo(RECORD);
+    assertThat(cwd.code()).as(cwd.stderr()).isZero();
+    assertThat(cwd.stdout()).isEqualTo(RECORD);
   }
 
   @Test
   void withoutARecordTheJvmRunsTheDelete() throws Exception {
     Files.delete(bundle.resolve("jshim-deleted"));
 
-    Result result = delete(dir, "-id", "t1", "-bundle", bundle.toString(), "delete");
+    HostProcess result = delete(dir, "-id", "t1", "-bundle", bundle.toString(), "delete");
 
-    assertThat(result.code).isNotZero();
-    assertThat(result.stderr).contains("JSHIM_BOGUS_FLAG");
+    assertThat(result.code()).isNotZero();
+    assertThat(result.stderr()).contains("JSHIM_BOGUS_FLAG");
   }
 
   @Test
   void debugFlagsSendTheDeleteToTheJvmWhichAlsoRemovesDebugSockets() throws Exception {
-    Result debug = delete(dir, "-debug", "-id", "t1", "-bundle", bundle.toString(), "delete");
-    Result socket = delete(dir, "-debug-socket", dir.resolve("d.sock").toString(), "-id", "t1", "-bundle",
+    HostProcess debug = delete(dir, "-debug", "-id", "t1", "-bundle", bundle.toString(), "delete");
+    HostProcess socket = delete(dir, "-debug-socket", dir.resolve("d.sock").toString(), "-id", "t1", "-bundle",
         bundle.toString(), "delete");
 
-    assertThat(debug.code).isNotZero();
-    assertThat(debug.stderr).contains("JSHIM_BOGUS_FLAG");
-    assertThat(socket.code).isNotZero();
-    assertThat(socket.stderr).contains("JSHIM_BOGUS_FLAG");
+    assertThat(debug.code()).isNotZero();
+    assertThat(debug.stderr()).contains("JSHIM_BOGUS_FLAG");
+    assertThat(socket.code()).isNotZero();
+    assertThat(socket.stderr()).contains("JSHIM_BOGUS_FLAG");
   }
 
   @Test
   void aStartWhoseJvmFailsFailsWithTheJvmsOutputAndLeavesNoRelayBehind() throws Exception {
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
 
-    Result result = run(bundle, Map.of("TMPDIR", tmp.toString()), "-namespace", "ns", "-address",
+    HostProcess result = run(bundle, Map.of("TMPDIR", tmp.toString()), "-namespace", "ns", "-address",
         dir.resolve("containerd.sock").toString(), "-id", "t1", "start");
 
-    assertThat(result.code).isNotZero();
-    assertThat(new String(result.stdout, StandardCharsets.UTF_8)).contains("JSHIM_BOGUS_FLAG");
+    assertThat(result.code()).isNotZero();
+    assertThat(result.stdoutText()).contains("JSHIM_BOGUS_FLAG");
     try (var left = Files.list(tmp)) {
       assertThat(left).as("relay FIFO dirs left in TMPDIR").isEmpty();
     }
     assertThat(bundle.resolve("address")).doesNotExist();
   }
 
-  private record Result(int code, byte[] stdout, String stderr) {
-  }
-
-  private static Result delete(Path workDir, String... args) throws Exception {
+  private static HostProcess delete(Path workDir, String... args) throws Exception {
     return run(workDir, Map.of(), args);
   }
 
-  private static Result run(Path workDir, Map<String, String> env, String... args) throws Exception {
+  private static HostProcess run(Path workDir, Map<String, String> env, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(ShimUnderTest.JRUNC.binary().toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
-    builder.environment().put("JSHIM_JAVA_OPTS", "-XX:+JSHIM_BOGUS_FLAG");
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    process.getOutputStream().close();
-    byte[][] out = new byte[1][];
-    Thread reader = Thread.ofVirtual().start(() -> {
-      try {
-        out[0] = process.getInputStream().readAllBytes();
-      } catch (IOException e) {
-        out[0] = new byte[0];
-      }
-    });
-    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the launcher finishes").isTrue();
-    reader.join();
-    return new Result(process.exitValue(), out[0], err);
+    Map<String, String> withBogusJvmFlag = new HashMap<>(env);
+    withBogusJvmFlag.put("JSHIM_JAVA_OPTS", "-XX:+JSHIM_BOGUS_FLAG");
+    return HostProcess.run(command, workDir, withBogusJvmFlag, Duration.ofSeconds(30));
   }
 }

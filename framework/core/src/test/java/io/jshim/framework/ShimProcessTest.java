@@ -6,7 +6,6 @@ import com.google.protobuf.StringValue;
 import io.jshim.api.task.v2.DeleteResponse;
 import io.jshim.framework.toy.EchoPlugin;
 import io.jshim.ttrpc.TtrpcClient;
-import java.io.BufferedReader;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -81,18 +79,7 @@ class ShimProcessTest {
             stale.bind(UnixDomainSocketAddress.of(socket));
         }
         assertThat(socket).exists();
-        Path fifo = bundle.resolve("log");
-        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
-        List<String> logLines = new CopyOnWriteArrayList<>();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try (BufferedReader in = Files.newBufferedReader(fifo)) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    logLines.add(line);
-                }
-            } catch (Exception ignored) {
-                // daemon gone
-            }
-        });
+        LogFifo log = LogFifo.create(bundle);
 
         String[] args = {"-namespace", "testns", "-address", address, "-publish-binary", "/usr/bin/containerd", "-id", "task1", "start"};
         long begin = System.nanoTime();
@@ -125,7 +112,7 @@ class ShimProcessTest {
         daemon.destroy();
         assertThat(daemon.onExit().get(20, TimeUnit.SECONDS).isAlive()).isFalse();
         assertThat(socket).doesNotExist();
-        reader.join(Duration.ofSeconds(10));
+        List<String> logLines = log.linesAfterClose(Duration.ofSeconds(10));
         assertThat(logLines).anySatisfy(line -> assertThat(line).matches("time=\"[-0-9T:.+Z]+\" level=info msg=\"echo plugin ready\" .*runtime=io.containerd.toy.v2.*"));
         assertThat(logLines).anySatisfy(line -> assertThat(line).contains("msg=\"received signal, shutting down\"").contains("signal=SIGTERM"));
     }

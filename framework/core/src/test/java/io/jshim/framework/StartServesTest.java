@@ -5,16 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.StringValue;
 import io.jshim.framework.toy.EchoPlugin;
 import io.jshim.ttrpc.TtrpcClient;
-import java.io.BufferedReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -83,18 +82,7 @@ class StartServesTest {
         String address = address();
         Path bundle = bundle("b1");
         Path socket = SocketAddress.path(address, "testns", "task1");
-        Path fifo = bundle.resolve("log");
-        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
-        List<String> logLines = new CopyOnWriteArrayList<>();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try (BufferedReader in = Files.newBufferedReader(fifo)) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    logLines.add(line);
-                }
-            } catch (Exception ignored) {
-                // daemon gone
-            }
-        });
+        LogFifo log = LogFifo.create(bundle);
         String[] args = {"-namespace", "testns", "-address", address, "-publish-binary", "/usr/bin/containerd", "-id", "task1"};
 
         Start first = start(bundle, "", Map.of(), args);
@@ -123,7 +111,7 @@ class StartServesTest {
         first.process().destroy();
         assertThat(first.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(socket).doesNotExist();
-        reader.join(java.time.Duration.ofSeconds(10));
+        List<String> logLines = log.linesAfterClose(Duration.ofSeconds(10));
         assertThat(logLines).anySatisfy(line -> assertThat(line).contains("msg=\"echo plugin ready\""));
     }
 
