@@ -25,6 +25,12 @@ import java.util.Optional;
  * <p>Flags as containerd passes them ({@code -namespace -id -address -publish-binary -bundle -socket
  * -debug-socket -debug -v -info}, plus {@code -print-config}); actions {@code start}, {@code delete}, or
  * none (the daemon). An error prints {@code <runtime name>: <message>} on stderr and exits 1.
+ *
+ * <p>For launcher scripts: with {@code JSHIM_START_SERVES=1} and the arguments without {@code start}, the JVM runs
+ * {@code start} and becomes the daemon itself (one JVM per shim instead of two): it prints
+ * {@code jshim: started}, a newline and the address, then points stdout and stderr at {@code /dev/null} or the
+ * bundle's log; any other output is an error. {@code containerd-shim-jrunc-v2}'s launcher shows how to relay
+ * that to containerd. {@code delete} answers from the bundle's {@link DeleteRecord} when a task plugin wrote one.
  */
 public final class Shim {
     private Shim() {
