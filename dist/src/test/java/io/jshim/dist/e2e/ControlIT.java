@@ -9,6 +9,7 @@ import io.jshim.api.task.v2.TaskTtrpc;
 import io.jshim.api.task.v2.UpdateTaskRequest;
 import io.jshim.dist.testing.ShimUnderTest;
 import io.jshim.testing.containerd.CommandResult;
+import io.jshim.testing.containerd.ContainerRun;
 import io.jshim.testing.containerd.ShimProcess;
 import io.jshim.ttrpc.TtrpcClient;
 import io.jshim.ttrpc.TtrpcException;
@@ -50,6 +51,23 @@ class ControlIT extends E2eBase {
           .as("ps lists sh and two sleeps: %s", ctr.ps(id)).isTrue();
       CommandResult metrics = ctr.metrics(id).orThrow();
       assertThat(metrics.stdout()).contains("\"pids\"", "\"current\": 3", "\"memory\"", "\"cpu\"", "\"usage\"");
+    } finally {
+      remove(id);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("shims")
+  void metricsOfAStoppedTaskComeFromItsCgroupUntilItIsDeleted(ShimUnderTest shim) throws Exception {
+    shim.requireBinary();
+    String id = id(shim, "stopped-metrics");
+    ctr.run(ContainerRun.of(shim.runtime(), id, "/bin/true").detached()).orThrow();
+    try {
+      assertThat(await(() -> ctr.taskStatus(id).filter("STOPPED"::equals).isPresent(), Duration.ofSeconds(10)))
+          .as("task %s stops: %s", id, ctr.taskStatus(id)).isTrue();
+      CommandResult metrics = ctr.metrics(id);
+      assertThat(metrics.exitCode()).as(metrics.toString()).isZero();
+      assertThat(metrics.stdout()).as("metrics, not \"no metrics received\"").contains("\"cpu\"", "\"memory\"", "\"usage\"");
     } finally {
       remove(id);
     }

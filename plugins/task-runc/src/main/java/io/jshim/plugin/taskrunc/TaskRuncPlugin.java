@@ -13,6 +13,7 @@ import io.jshim.framework.plugin.ShimBindings;
 import io.jshim.framework.plugin.ShimPlugin;
 import io.jshim.framework.plugin.ShutdownService;
 import io.jshim.plugin.taskrunc.cgroups.CgroupStats;
+import io.jshim.plugin.taskrunc.service.ContainerWatch;
 import io.jshim.plugin.taskrunc.container.ContainerFactory;
 import io.jshim.plugin.taskrunc.container.RootfsMounter;
 import io.jshim.plugin.taskrunc.container.RuntimeDefaults;
@@ -123,8 +124,10 @@ public final class TaskRuncPlugin implements ShimPlugin {
         @Provides
         @Singleton
         RuncTasks tasks(ShimOptions options, ContainerFactory factory, StdioFactory stdio, ExitTracker exits,
-                        TaskEvents events, ShutdownService shutdown, Posix posix, OomWatcher oom) {
-            return new RuncTasks(options.namespace(), factory, stdio, exits, events, shutdown, posix, oom);
+                        TaskEvents events, ShutdownService shutdown, Posix posix, OomWatcher oom,
+                        CgroupStats stats) {
+            return new RuncTasks(options.namespace(), factory, stdio, exits, events, shutdown, posix,
+                    ContainerWatch.all(java.util.List.of(oom, stats)));
         }
 
         @Provides

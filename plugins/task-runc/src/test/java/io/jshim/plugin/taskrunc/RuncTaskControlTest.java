@@ -94,6 +94,18 @@ class RuncTaskControlTest {
     }
 
     @Test
+    void statsOfAnExitedContainerStillReadItsCgroupUntilItIsDeleted() throws Exception {
+        shim.task.kill(KillRequest.newBuilder().setId("c1").setSignal(9).build());
+        shim.task.wait(WaitRequest.newBuilder().setId("c1").build());
+        assertThat(MEMORY.resolve(cgroup)).as("runc keeps the cgroup until delete").exists();
+
+        Any any = shim.task.stats(StatsRequest.newBuilder().setId("c1").build()).getStats();
+
+        assertThat(any.getTypeUrl()).isEqualTo("io.containerd.cgroups.v1.Metrics");
+        assertThat(ContainerdAny.unpack(any, Metrics.class).getPids().getCurrent()).isZero();
+    }
+
+    @Test
     void updateWritesTheResourcesThroughRuncIntoTheCgroup() throws Exception {
         String resources = "{\"memory\":{\"limit\":67108864},\"cpu\":{\"shares\":512}}";
         shim.task.update(UpdateTaskRequest.newBuilder().setId("c1").setResources(Any.newBuilder()

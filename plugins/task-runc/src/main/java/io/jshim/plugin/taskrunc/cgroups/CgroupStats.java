@@ -16,20 +16,24 @@ import io.jshim.api.cgroups.v2.IOStat;
 import io.jshim.api.cgroups.v2.MemoryEvents;
 import io.jshim.plugin.taskrunc.container.Container;
 import io.jshim.plugin.taskrunc.error.TaskException;
+import io.jshim.plugin.taskrunc.service.ContainerWatch;
 import io.jshim.plugin.taskrunc.service.TaskStats;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads a container's cgroup files into containerd's metrics messages: {@code io.containerd.cgroups.v1.Metrics}
  * on cgroup v1 (memory, cpuacct/cpu, pids, blkio controllers) or {@code io.containerd.cgroups.v2.Metrics} on the
  * unified hierarchy ({@code memory.*}, {@code cpu.stat}, {@code pids.*}, {@code io.stat}). The cgroup is the one
- * of the container's init pid ({@code /proc/PID/cgroup}).
+ * of the container's init pid ({@code /proc/PID/cgroup}), read when the container is created (or started, for a
+ * restore) and kept until it is removed, as the Go shim loads it once: Stats of a container whose init has exited
+ * (not yet deleted) still reads the container's cgroup, never whatever process now has that pid.
  */
-public final class CgroupStats implements TaskStats {
+public final class CgroupStats implements TaskStats, ContainerWatch {
     /** memory.stat keys whose proto field name differs (cgroup v1). */
     private static final Map<String, String> V1_MEMORY_RENAMES = Map.of(
             "pgpgin", "pg_pg_in", "pgpgout", "pg_pg_out", "pgfault", "pg_fault", "pgmajfault", "pg_maj_fault",
@@ -38,6 +42,8 @@ public final class CgroupStats implements TaskStats {
 
     private final Path cgroupRoot;
     private final Path procRoot;
+    /** The cgroup of each container's init, by container id, from creation to removal. */
+    private final Map<String, CgroupPaths> cgroups = new ConcurrentHashMap<>();
 
     /** @param cgroupRoot {@code /sys/fs/cgroup}; @param procRoot {@code /proc} */
     public CgroupStats(Path cgroupRoot, Path procRoot) {
@@ -47,12 +53,52 @@ public final class CgroupStats implements TaskStats {
 
     @Override
     public Any stats(Container container) {
-        int pid = container.init().pid();
-        CgroupPaths paths = CgroupPaths.of(procRoot.resolve(Integer.toString(pid)).resolve("cgroup"), cgroupRoot);
-        if (paths.isEmpty() || pid <= 0) {
+        return stats(container.id(), container.init().pid());
+    }
+
+    @Override
+    public void created(Container container) {
+        remember(container.id(), container.init().pid());
+    }
+
+    @Override
+    public void started(Container container) {
+        remember(container.id(), container.init().pid());
+    }
+
+    @Override
+    public void removed(Container container) {
+        forget(container.id());
+    }
+
+    /** Reads and keeps the cgroup of {@code pid} for container {@code id}, unless one is kept already. */
+    void remember(String id, int pid) {
+        if (pid > 0 && !cgroups.containsKey(id)) {
+            CgroupPaths paths = resolve(pid);
+            if (!paths.isEmpty()) {
+                cgroups.putIfAbsent(id, paths);
+            }
+        }
+    }
+
+    void forget(String id) {
+        cgroups.remove(id);
+    }
+
+    /** The metrics of container {@code id}'s kept cgroup, else of {@code pid}'s current one. */
+    Any stats(String id, int pid) {
+        CgroupPaths paths = cgroups.get(id);
+        if (paths == null) {
+            paths = pid > 0 ? resolve(pid) : null;
+        }
+        if (paths == null || paths.isEmpty()) {
             throw new TaskException.NotFound("cgroup does not exist");
         }
         return ContainerdAny.pack(paths.unified() != null ? v2(paths.unified()) : v1(paths));
+    }
+
+    private CgroupPaths resolve(int pid) {
+        return CgroupPaths.of(procRoot.resolve(Integer.toString(pid)).resolve("cgroup"), cgroupRoot);
     }
 
     /** Metrics of a cgroup v2 directory. */

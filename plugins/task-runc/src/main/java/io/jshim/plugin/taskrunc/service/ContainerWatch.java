@@ -1,6 +1,7 @@
 package io.jshim.plugin.taskrunc.service;
 
 import io.jshim.plugin.taskrunc.container.Container;
+import java.util.List;
 
 /** Told when a container is created, started and removed (OOM monitoring hooks in here). */
 public interface ContainerWatch {
@@ -12,6 +13,27 @@ public interface ContainerWatch {
 
     /** The container was deleted. */
     void removed(Container container);
+
+    /** @return a watch telling each of {@code watches}, in order */
+    static ContainerWatch all(List<ContainerWatch> watches) {
+        List<ContainerWatch> each = List.copyOf(watches);
+        return new ContainerWatch() {
+            @Override
+            public void created(Container container) {
+                each.forEach(watch -> watch.created(container));
+            }
+
+            @Override
+            public void started(Container container) {
+                each.forEach(watch -> watch.started(container));
+            }
+
+            @Override
+            public void removed(Container container) {
+                each.forEach(watch -> watch.removed(container));
+            }
+        };
+    }
 
     /** Watches nothing. */
     ContainerWatch NONE = new ContainerWatch() {

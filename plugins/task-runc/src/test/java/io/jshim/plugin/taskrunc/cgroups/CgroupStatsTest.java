@@ -1,5 +1,6 @@
 package io.jshim.plugin.taskrunc.cgroups;
 
+import io.jshim.plugin.taskrunc.error.TaskException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CgroupStatsTest {
     @TempDir
@@ -88,5 +90,28 @@ class CgroupStatsTest {
         write(root.resolve("sys/cgroup.controllers"), "cpu memory pids\n");
         CgroupPaths paths = CgroupPaths.of(proc, root.resolve("sys"));
         assertThat(paths.unified()).isEqualTo(root.resolve("sys/system.slice/ctr"));
+    }
+
+    @Test
+    void theCgroupReadAtCreateServesStatsAfterTheInitExitedAndItsPidWasReused() throws Exception {
+        Path sys = root.resolve("sys");
+        Path proc = root.resolve("proc");
+        write(sys.resolve("cgroup.controllers"), "cpu memory pids\n");
+        write(sys.resolve("ns/ctr/memory.current"), "4096\n");
+        write(sys.resolve("other/memory.current"), "1\n");
+        write(proc.resolve("42/cgroup"), "0::/ns/ctr\n");
+        CgroupStats stats = new CgroupStats(sys, proc);
+
+        stats.remember("c1", 42);
+        // init exited; its pid now belongs to a process elsewhere
+        write(proc.resolve("42/cgroup"), "0::/other\n");
+
+        var metrics = io.jshim.api.ContainerdAny.unpack(stats.stats("c1", 42), io.jshim.api.cgroups.v2.Metrics.class);
+        assertThat(metrics.getMemory().getUsage()).isEqualTo(4096);
+
+        stats.forget("c1");
+        Files.delete(proc.resolve("42/cgroup"));
+        assertThatThrownBy(() -> stats.stats("c1", 42)).isInstanceOf(TaskException.NotFound.class)
+                .hasMessageContaining("cgroup does not exist");
     }
 }
