@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -168,16 +169,13 @@ final class StartAction {
             return 0;
         }
         Path socket = SocketAddress.pathOf(address);
-        ServerSocketChannel listening = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            listening.bind(UnixDomainSocketAddress.of(socket));
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        } catch (IOException | RuntimeException e) {
-            listening.close();
-            Files.deleteIfExists(socket);
-            throw new ShimException("failed to start shim daemon for " + address + ": cannot listen on " + socket
-                    + ": " + e.getMessage(), e);
+        Optional<ServerSocketChannel> bound = listenOrJoin(socket, address);
+        if (bound.isEmpty()) {
+            writeBundleFiles(address);
+            printServed(out, output.apply(address));
+            return 0;
         }
+        ServerSocketChannel listening = bound.get();
         return daemon.apply(options.withSocket(address)).run(listening, new DaemonAction.ReadySignal() {
             @Override
             public void ready() throws Exception {
@@ -199,6 +197,34 @@ final class StartAction {
                 return true;
             }
         });
+    }
+
+    /**
+     * Binds the group's socket (mode 0600), or, when another start of the group bound it between the lookup and
+     * here and it answers, returns empty: that daemon serves the task (Go's shim does the same on EADDRINUSE).
+     * A socket this start did not bind is never removed.
+     */
+    static Optional<ServerSocketChannel> listenOrJoin(Path socket, String address) throws IOException {
+        ServerSocketChannel listening = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            listening.bind(UnixDomainSocketAddress.of(socket));
+        } catch (IOException | RuntimeException e) {
+            listening.close();
+            if (e instanceof BindException && answers(socket)) {
+                return Optional.empty();
+            }
+            throw new ShimException("failed to start shim daemon for " + address + ": cannot listen on " + socket
+                    + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException | RuntimeException e) {
+            listening.close();
+            Files.deleteIfExists(socket);
+            throw new ShimException("failed to start shim daemon for " + address + ": cannot set the mode of "
+                    + socket + ": " + e.getMessage(), e);
+        }
+        return Optional.of(listening);
     }
 
     private static void printServed(PrintStream out, byte[] output) {

@@ -1,11 +1,15 @@
 package io.jshim.framework;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.StringValue;
 import io.jshim.framework.toy.EchoPlugin;
 import io.jshim.ttrpc.TtrpcClient;
 import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,5 +157,22 @@ class StartServesTest {
         }
         daemon.destroy();
         assertThat(daemon.onExit().get(20, TimeUnit.SECONDS).isAlive()).isFalse();
+    }
+
+    @Test
+    void aStartThatLosesTheRaceToBindJoinsTheDaemonThatWonAndRemovesNothing() throws Exception {
+        Path socket = dir.resolve("s").resolve("group.sock");
+        Files.createDirectories(socket.getParent());
+        try (ServerSocketChannel winner = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            winner.bind(UnixDomainSocketAddress.of(socket));
+
+            assertThat(StartAction.listenOrJoin(socket, "unix://" + socket)).isEmpty();
+            assertThat(socket).as("the winner's socket").exists();
+        }
+        // a socket file nobody listens on is an error, and it is not this start's to remove
+        assertThat(socket).exists();
+        assertThatThrownBy(() -> StartAction.listenOrJoin(socket, "unix://" + socket))
+                .isInstanceOf(ShimException.class).hasMessageContaining("cannot listen on " + socket);
+        assertThat(socket).exists();
     }
 }
