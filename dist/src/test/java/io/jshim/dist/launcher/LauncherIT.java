@@ -97,6 +97,17 @@ class LauncherIT {
     assertThat(bundle.resolve("address")).doesNotExist();
   }
 
+  @Test
+  void aStartWithoutStdinStillRunsTheJvm() throws Exception {
+    List<String> command = List.of("/bin/sh", "-c", "exec \"$0\" \"$@\" <&-", ShimUnderTest.JRUNC.binary().toString(),
+        "-namespace", "ns", "-address", dir.resolve("containerd.sock").toString(), "-id", "t1", "start");
+
+    HostProcess result = HostProcess.run(command, bundle, Map.of("JSHIM_JAVA_OPTS", "-XX:+JSHIM_BOGUS_FLAG"),
+        Duration.ofSeconds(30));
+
+    assertThat(result.stdoutText() + result.stderr()).contains("JSHIM_BOGUS_FLAG").doesNotContain("Bad file descriptor");
+  }
+
   private static HostProcess delete(Path workDir, String... args) throws Exception {
     return run(workDir, Map.of(), args);
   }
