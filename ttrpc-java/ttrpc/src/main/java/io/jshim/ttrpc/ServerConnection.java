@@ -519,6 +519,11 @@ final class ServerConnection {
             }
             if ((frame.flags() & Frames.FLAG_REMOTE_CLOSED) != 0) {
                 inbox.end();
+                if (frame.data().length > 0) {
+                    // as Go's server: the data (if flagged as data) was delivered, the stream fails
+                    abortLater(Status.INVALID_ARGUMENT.withDescription("data close message cannot include data"));
+                    return !closed.get();
+                }
             }
             return true;
         }

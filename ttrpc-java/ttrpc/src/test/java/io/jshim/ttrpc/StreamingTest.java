@@ -274,6 +274,27 @@ class StreamingTest {
         }
     }
 
+    @Test
+    void aCloseFrameCarryingDataFailsTheStreamWithInvalidArgumentAsGoTtrpc() throws Exception {
+        try (RawConnection raw = RawConnection.open(socket)) {
+            byte[] sum = io.jshim.ttrpc.proto.Request.newBuilder().setService("ttrpc.test.v1.Streaming").setMethod("Sum")
+                    .build().toByteArray();
+            sendFrame(raw, 1, Frames.TYPE_REQUEST, Frames.FLAG_REMOTE_OPEN, sum);
+            sendFrame(raw, 1, Frames.TYPE_DATA, (byte) 0, text("20").toByteArray());
+            sendFrame(raw, 1, Frames.TYPE_DATA, Frames.FLAG_REMOTE_CLOSED, text("22").toByteArray());
+
+            io.jshim.ttrpc.proto.Response response = raw.receiveResponse(1, WAIT);
+
+            assertThat(response.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+            assertThat(response.getStatus().getMessage()).isEqualTo("data close message cannot include data");
+            // the connection stays usable
+            sendFrame(raw, 3, Frames.TYPE_REQUEST, Frames.FLAG_REMOTE_OPEN, sum);
+            sendFrame(raw, 3, Frames.TYPE_DATA, (byte) 0, text("1").toByteArray());
+            sendFrame(raw, 3, Frames.TYPE_DATA, (byte) (Frames.FLAG_REMOTE_CLOSED | Frames.FLAG_NO_DATA), new byte[0]);
+            assertThat(EchoResponse.parseFrom(raw.receiveResponse(3, WAIT).getPayload()).getText()).isEqualTo("1");
+        }
+    }
+
     private static void sendFrame(RawConnection raw, int streamId, byte type, byte flags, byte[] data) throws Exception {
         raw.sendBytes(ByteBuffer.allocate(10 + data.length).putInt(data.length).putInt(streamId).put(type).put(flags).put(data).array());
     }
