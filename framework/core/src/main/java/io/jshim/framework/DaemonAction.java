@@ -80,21 +80,14 @@ final class DaemonAction {
     int run() {
         int readyFd = readyFd();
         return run(null, new ReadySignal() {
-            private int fd = readyFd;
-
             @Override
             public void ready() {
-                report(StartAction.READY);
+                DaemonAction.this.ready(readyFd, StartAction.READY);
             }
 
             @Override
             public void failed(String message) {
-                report(message);
-            }
-
-            private void report(String message) {
-                DaemonAction.this.ready(fd, message);
-                fd = -1;
+                DaemonAction.this.ready(readyFd, message);
             }
         });
     }
@@ -134,13 +127,8 @@ final class DaemonAction {
             server = server(plugins, effective, discovery);
             server.serve(listening);
             installSignalHandlers();
+            signal.ready();
             reported = true;
-            try {
-                signal.ready();
-            } catch (Exception e) {
-                reported = false;
-                throw e;
-            }
             if (signal.detachStdio()) {
                 detachStdio(stderrOnLog);
             }

@@ -92,7 +92,7 @@ public final class Shim {
                         : new DaemonAction(options, manager, config, posix(config), env).run();
             };
         } catch (Exception e) {
-            err.println(manager.name() + ": " + (e instanceof ShimException ? e.getMessage() : e.toString()));
+            err.println(errorLine(manager, e));
             return 1;
         }
     }
@@ -104,15 +104,27 @@ public final class Shim {
      */
     private static void start(ShimManager manager, List<String> args, Map<String, String> env, byte[] input,
             PrintStream out, ShimConfig config, ShimOptions options) throws Exception {
-        var bootstrap = BootstrapProtocol.parse(input, options.id(), options.namespace());
-        ShimOptions applied = bootstrap.map(params -> BootstrapProtocol.apply(params, options)).orElse(options);
-        Map<String, String> daemonEnv = bootstrap.isPresent() ? BootstrapProtocol.daemonEnv(applied, env) : env;
-        byte[] runtimeOptions = bootstrap.map(BootstrapProtocol::runtimeOptions).orElse(input);
-        StartAction action = new StartAction(applied, manager, config.framework(), posix(config), daemonEnv,
-                StartAction.daemonCommand(args, env));
-        String address = action.run(new java.io.ByteArrayInputStream(runtimeOptions));
-        out.write(startOutput(action, bootstrap.isPresent(), address));
+        StartInput start = StartInput.of(input, options, env);
+        StartAction action = new StartAction(start.options(), manager, config.framework(), posix(config),
+                start.daemonEnv(), StartAction.daemonCommand(args, env));
+        String address = action.run(new java.io.ByteArrayInputStream(start.runtimeOptions()));
+        out.write(startOutput(action, start.bootstrap(), address));
         out.flush();
+    }
+
+    /**
+     * What containerd's {@code start} input amounts to: the options (with 2.3's {@code BootstrapParams} applied),
+     * the daemon's environment, and the runtime options for {@link ShimManager#daemonStarted}.
+     */
+    private record StartInput(boolean bootstrap, ShimOptions options, Map<String, String> daemonEnv,
+            byte[] runtimeOptions) {
+        static StartInput of(byte[] input, ShimOptions options, Map<String, String> env) {
+            var params = BootstrapProtocol.parse(input, options.id(), options.namespace());
+            ShimOptions applied = params.map(p -> BootstrapProtocol.apply(p, options)).orElse(options);
+            return new StartInput(params.isPresent(), applied,
+                    params.isPresent() ? BootstrapProtocol.daemonEnv(applied, env) : env,
+                    params.map(BootstrapProtocol::runtimeOptions).orElse(input));
+        }
     }
 
     /** Whether a launcher asked this JVM to run {@code start} and become the daemon (see {@link StartAction#serve}). */
@@ -126,24 +138,26 @@ public final class Shim {
      */
     private static int startAndServe(ShimManager manager, List<String> args, Map<String, String> env, byte[] input,
             PrintStream out, ShimConfig config, ShimOptions options) throws Exception {
-        var bootstrap = BootstrapProtocol.parse(input, options.id(), options.namespace());
-        ShimOptions applied = bootstrap.map(params -> BootstrapProtocol.apply(params, options)).orElse(options);
-        Map<String, String> daemonEnv = new java.util.HashMap<>(
-                bootstrap.isPresent() ? BootstrapProtocol.daemonEnv(applied, env) : env);
+        StartInput start = StartInput.of(input, options, env);
+        Map<String, String> daemonEnv = new java.util.HashMap<>(start.daemonEnv());
         daemonEnv.remove(StartAction.SERVE_ENV);
-        byte[] runtimeOptions = bootstrap.map(BootstrapProtocol::runtimeOptions).orElse(input);
         Posix posix = posix(config);
-        StartAction action = new StartAction(applied, manager, config.framework(), posix, daemonEnv,
+        StartAction action = new StartAction(start.options(), manager, config.framework(), posix, daemonEnv,
                 StartAction.daemonCommand(args, env));
         try {
-            return action.serve(runtimeOptions, out, address -> startOutput(action, bootstrap.isPresent(), address),
+            return action.serve(start.runtimeOptions(), out, address -> startOutput(action, start.bootstrap(), address),
                     served -> new DaemonAction(served, manager, config, posix, daemonEnv));
         } catch (Exception e) {
             // the launcher relays stdout only; the error goes there (the exit code says it failed)
-            out.println(manager.name() + ": " + (e instanceof ShimException ? e.getMessage() : e.toString()));
+            out.println(errorLine(manager, e));
             out.flush();
             return 1;
         }
+    }
+
+    /** {@code <runtime name>: <message>}: a {@link ShimException}'s message, else the exception itself. */
+    private static String errorLine(ShimManager manager, Exception e) {
+        return manager.name() + ": " + (e instanceof ShimException ? e.getMessage() : e.toString());
     }
 
     /** What {@code start} prints for {@code address}: a BootstrapResult (containerd 2.3), else the legacy text. */

@@ -98,6 +98,11 @@ final class StartAction {
         if (existingDaemon(address)) {
             return address;
         }
+        return spawn(address, stdin);
+    }
+
+    /** Binds {@code address}, spawns the daemon on it and waits until it is ready; returns {@code address}. */
+    private String spawn(String address, InputStream stdin) throws Exception {
         Path socket = SocketAddress.pathOf(address);
         int listenFd = posix.listenUnix(socket);
         int pid;
@@ -164,8 +169,7 @@ final class StartAction {
             return 0;
         }
         if (!settings.daemonJvmOptions().isEmpty()) {
-            String spawned = run(new ByteArrayInputStream(runtimeOptions));
-            printServed(out, output.apply(spawned));
+            printServed(out, output.apply(spawn(address, new ByteArrayInputStream(runtimeOptions))));
             return 0;
         }
         Path socket = SocketAddress.pathOf(address);

@@ -52,12 +52,8 @@ class StartServesTest {
     private Start start(Path bundle, String config, Map<String, String> env, String... args) throws Exception {
         Path file = dir.resolve("jshim-" + UUID.randomUUID() + ".conf");
         Files.writeString(file, "jshim.start-timeout = 30s\n" + config);
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "io.jshim.framework.toy.ToyManager"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(bundle.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(ToyShimRunner.command(args)).directory(bundle.toFile())
+                .redirectErrorStream(true);
         builder.environment().remove("MAX_SHIM_VERSION");
         builder.environment().remove("TTRPC_ADDRESS");
         builder.environment().put("JSHIM_CONFIG", file.toString());

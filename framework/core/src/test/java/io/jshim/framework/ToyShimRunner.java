@@ -21,14 +21,19 @@ final class ToyShimRunner {
     private ToyShimRunner() {
     }
 
-    /** Runs the shim with {@code args} in {@code cwd}; no MAX_SHIM_VERSION/TTRPC_ADDRESS unless {@code env} sets them. */
-    static Result run(Path cwd, Map<String, String> env, byte[] stdin, String... args) throws Exception {
+    /** The toy shim's command line: this test JVM's java running {@code ToyManager} with {@code args}. */
+    static List<String> command(String... args) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), "io.jshim.framework.toy.ToyManager"));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
+        return command;
+    }
+
+    /** Runs the shim with {@code args} in {@code cwd}; no MAX_SHIM_VERSION/TTRPC_ADDRESS unless {@code env} sets them. */
+    static Result run(Path cwd, Map<String, String> env, byte[] stdin, String... args) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command(args)).directory(cwd.toFile());
         builder.environment().remove("MAX_SHIM_VERSION");
         builder.environment().remove("TTRPC_ADDRESS");
         builder.environment().remove("JSHIM_CONFIG");
