@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launcher script itself. {@code delete} for a task the daemon already deleted: the recorded
  * {@code DeleteResponse} ({@code BUNDLE/jshim-deleted}) byte for byte, without starting a JVM. {@code start}: a JVM
- * that fails before it serves makes the launcher fail with its output and leaves no relay FIFO behind (the
+ * that fails before it serves (a bad JVM flag, invalid HOCON naming its field) makes the launcher fail with its
+ * output and leaves nothing in the bundle and no relay FIFO behind (the
  * serving path is run by every jrunc end-to-end test; {@code DaemonProcessIT} checks the daemon it leaves). The
  * JVM is made to fail here (an unknown {@code -XX} flag through {@code JSHIM_JAVA_OPTS}), so an answer proves no
  * JVM ran, and the cases that must reach Java (no record, {@code -debug}, {@code -debug-socket}) fail.
@@ -98,6 +99,28 @@ class LauncherIT {
   }
 
   @Test
+  void aStartWithInvalidHoconFailsNamingTheFieldAndLeavesNothingBehind() throws Exception {
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    Path config = dir.resolve("bad.conf");
+    Files.writeString(config, "jshim { grouping = pods }\n");
+    Files.delete(bundle.resolve("jshim-deleted"));
+    Path containerdSocket = dir.resolve("containerd.sock");
+
+    HostProcess result = runWithJvm(bundle, Map.of("TMPDIR", tmp.toString(), "JSHIM_CONFIG", config.toString()),
+        "-namespace", "ns", "-address", containerdSocket.toString(), "-id", "t1", "start");
+
+    assertThat(result.code()).isNotZero();
+    assertThat(result.stdoutText()).startsWith("io.containerd.jrunc.v2: ")
+        .contains("grouping must be sandbox, namespace or none, got \"pods\"").doesNotContain("jshim: started");
+    try (var left = Files.list(bundle)) {
+      assertThat(left).as("left in the bundle").isEmpty();
+    }
+    try (var left = Files.list(tmp)) {
+      assertThat(left).as("relay FIFO dirs left in TMPDIR").isEmpty();
+    }
+  }
+
+  @Test
   void aStartWithoutStdinStillRunsTheJvm() throws Exception {
     List<String> command = List.of("/bin/sh", "-c", "exec \"$0\" \"$@\" <&-", ShimUnderTest.JRUNC.binary().toString(),
         "-namespace", "ns", "-address", dir.resolve("containerd.sock").toString(), "-id", "t1", "start");
@@ -113,11 +136,16 @@ class LauncherIT {
   }
 
   private static HostProcess run(Path workDir, Map<String, String> env, String... args) throws Exception {
+    Map<String, String> withBogusJvmFlag = new HashMap<>(env);
+    withBogusJvmFlag.put("JSHIM_JAVA_OPTS", "-XX:+JSHIM_BOGUS_FLAG");
+    return runWithJvm(workDir, withBogusJvmFlag, args);
+  }
+
+  /** The launcher with a JVM that runs (no bogus flag). */
+  private static HostProcess runWithJvm(Path workDir, Map<String, String> env, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(ShimUnderTest.JRUNC.binary().toString());
     command.addAll(List.of(args));
-    Map<String, String> withBogusJvmFlag = new HashMap<>(env);
-    withBogusJvmFlag.put("JSHIM_JAVA_OPTS", "-XX:+JSHIM_BOGUS_FLAG");
-    return HostProcess.run(command, workDir, withBogusJvmFlag, Duration.ofSeconds(30));
+    return HostProcess.run(command, workDir, env, Duration.ofSeconds(30));
   }
 }
