@@ -6,10 +6,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 
 /**
- * Reads frames from a channel through one reusable buffer. Frames larger than the limit are
- * discarded (read and dropped, never buffered). Reports since when it has been waiting for the rest
- * of a partially received frame, so that a watchdog can close connections whose peer stalls
- * mid-frame. Time spent between calls of {@link #next} (the caller is busy, e.g. waiting for a call
+ * Reads frames from a channel through one reusable buffer, a header first and then its data, so that
+ * the caller can refuse a frame from its header alone. Data over the limit, up to
+ * {@link Frames#MAX_DISCARD_LENGTH}, is read and dropped, never buffered. Reports since when it has
+ * been waiting for the rest of a partially received frame, so that a watchdog can close connections
+ * whose peer stalls mid-frame. Time spent between frames (the caller is busy, e.g. waiting for a call
  * slot) never counts: bytes that arrived meanwhile are not a stall.
  */
 final class FrameReader {
@@ -19,8 +20,8 @@ final class FrameReader {
     private final ReadableByteChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE).flip();
     /**
-     * System.nanoTime() since when {@link #next} has been waiting for the rest of a frame, 0 when it
-     * is not inside {@link #next} or has not received a byte of the next frame yet.
+     * System.nanoTime() since when the reader has been waiting for the rest of a frame (from its first
+     * byte to the end of its data), 0 between frames.
      */
     private volatile long partialSince;
 
@@ -34,35 +35,76 @@ final class FrameReader {
     }
 
     /**
+     * Reads a whole frame; one whose declared length is over {@link Frames#MAX_DISCARD_LENGTH} fails
+     * the connection instead of being read.
+     *
      * @return the next frame, or null when the peer closed the connection between frames
      * @throws EOFException when the peer closed the connection in the middle of a frame
+     * @throws IOException when the frame declares a garbage length
      */
     Frames.Frame next() throws IOException {
+        Frames.Header header = nextHeader();
+        if (header == null) {
+            return null;
+        }
+        if (header.garbageLength()) {
+            partialSince = 0;
+            throw new IOException("frame header on stream " + Integer.toUnsignedString(header.streamId())
+                    + " declares " + header.length() + " data bytes, over the " + Frames.MAX_DISCARD_LENGTH + " that are skipped");
+        }
+        return payload(header);
+    }
+
+    /**
+     * Reads the next frame's header, leaving its data unread: the caller then reads the data with
+     * {@link #payload} or closes the connection. Until then, the reader counts as waiting for the
+     * rest of a frame.
+     *
+     * @return the header, or null when the peer closed the connection between frames
+     * @throws EOFException when the peer closed the connection in the middle of a header
+     */
+    Frames.Header nextHeader() throws IOException {
         // bytes of the next frame that arrived while the caller was busy start the clock now
         partialSince = buffer.hasRemaining() ? System.nanoTime() : 0;
+        boolean read = false;
         try {
-            return readFrame();
+            if (!fill(Frames.HEADER_LENGTH, true)) {
+                return null;
+            }
+            long length = Integer.toUnsignedLong(buffer.getInt());
+            int streamId = buffer.getInt();
+            byte type = buffer.get();
+            byte flags = buffer.get();
+            read = true;
+            return new Frames.Header(streamId, type, flags, length);
         } finally {
-            partialSince = 0;
+            if (!read) {
+                partialSince = 0;
+            }
         }
     }
 
-    private Frames.Frame readFrame() throws IOException {
-        if (!fill(Frames.HEADER_LENGTH, true)) {
-            return null;
+    /**
+     * Reads the data of the frame whose header {@link #nextHeader} just returned; data over
+     * {@link Frames#MAX_DATA_LENGTH} is read and dropped, never buffered.
+     *
+     * @param header a header whose length is not {@link Frames.Header#garbageLength() garbage}
+     * @throws EOFException when the peer closed the connection in the middle of the data
+     */
+    Frames.Frame payload(Frames.Header header) throws IOException {
+        if (header.garbageLength()) {
+            throw new IllegalArgumentException("refusing to read " + header.length() + " data bytes, over " + Frames.MAX_DISCARD_LENGTH);
         }
-        long length = Integer.toUnsignedLong(buffer.getInt());
-        int streamId = buffer.getInt();
-        byte type = buffer.get();
-        byte flags = buffer.get();
-        Frames.Frame frame;
-        if (length > Frames.MAX_DATA_LENGTH) {
-            discard(length);
-            frame = new Frames.Frame(streamId, type, flags, length, null);
-        } else {
-            frame = new Frames.Frame(streamId, type, flags, length, readData((int) length));
+        try {
+            long length = header.length();
+            if (length > Frames.MAX_DATA_LENGTH) {
+                discard(length);
+                return new Frames.Frame(header.streamId(), header.type(), header.flags(), length, null);
+            }
+            return new Frames.Frame(header.streamId(), header.type(), header.flags(), length, readData((int) length));
+        } finally {
+            partialSince = 0;
         }
-        return frame;
     }
 
     private byte[] readData(int length) throws IOException {

@@ -76,9 +76,9 @@ final class ServerConnection {
             if (!authenticate()) {
                 return;
             }
-            Frames.Frame frame;
-            while (!closed.get() && (frame = reader.next()) != null) {
-                if (!handle(frame)) {
+            Frames.Header header;
+            while (!closed.get() && (header = reader.nextHeader()) != null) {
+                if (!acceptHeader(header) || !handle(reader.payload(header))) {
                     return;
                 }
             }
@@ -117,12 +117,45 @@ final class ServerConnection {
         return true;
     }
 
+    /**
+     * Judges a frame from its header alone, before any of its data is read. A frame of a type a client
+     * does not send (a response, or a type unknown to ttrpc) closes the connection at once; so does a
+     * declared length over {@link Frames#MAX_DISCARD_LENGTH}, after a request's stream is answered
+     * {@code RESOURCE_EXHAUSTED}. Go's server instead skips the data of an unknown type and keeps the
+     * connection, and waits for the data of any length: a peer that sends either is out of step with
+     * the framing, and the data it promised may never come.
+     *
+     * @return false when the connection must be closed
+     */
+    private boolean acceptHeader(Frames.Header header) {
+        String stream = Integer.toUnsignedString(header.streamId());
+        if (header.type() != Frames.TYPE_REQUEST && header.type() != Frames.TYPE_DATA) {
+            log.warn("closing connection conn={} {} stream={} type={} length={} reason=\"a client does not send this frame type\"",
+                    id, peerFields(), stream, Frames.typeName(header.type()), header.length());
+            return false;
+        }
+        if (!header.garbageLength()) {
+            return true;
+        }
+        log.warn("closing connection conn={} {} stream={} type={} length={} limit={} reason=\"declared length too large to skip\"",
+                id, peerFields(), stream, Frames.typeName(header.type()), header.length(), Frames.MAX_DISCARD_LENGTH);
+        if (header.type() == Frames.TYPE_REQUEST) {
+            respondStatus(header.streamId(), Status.RESOURCE_EXHAUSTED.withDescription(Frames.oversizeMessage(header.length())));
+        }
+        return false;
+    }
+
+    /** @return the peer's user and group as log fields */
+    private String peerFields() {
+        return peer.map(p -> "peer_user=" + p.user().getName() + " peer_group=" + p.group().getName()).orElse("peer=unknown");
+    }
+
     /** @return false when the connection must be closed */
     private boolean handle(Frames.Frame frame) throws InterruptedException {
         int streamId = frame.streamId();
         if (frame.oversized()) {
-            log.warn("refusing oversized frame conn={} stream={} length={} limit={}",
-                    id, Integer.toUnsignedString(streamId), frame.length(), Frames.MAX_DATA_LENGTH);
+            log.warn("refusing oversized frame conn={} {} stream={} type={} length={} limit={}",
+                    id, peerFields(), Integer.toUnsignedString(streamId), Frames.typeName(frame.type()), frame.length(), Frames.MAX_DATA_LENGTH);
             return respondStatus(streamId, Status.RESOURCE_EXHAUSTED.withDescription(Frames.oversizeMessage(frame.length())));
         }
         switch (frame.type()) {
@@ -142,11 +175,7 @@ final class ServerConnection {
                 return respondStatus(streamId, Status.INVALID_ARGUMENT.withDescription(
                         "stream " + Integer.toUnsignedString(streamId) + " is not active"));
             }
-            default -> {
-                log.warn("closing connection conn={} reason=\"unexpected {} frame from client on stream {}\"",
-                        id, Frames.typeName(frame.type()), Integer.toUnsignedString(streamId));
-                return false;
-            }
+            default -> throw new IllegalStateException("frame of type " + Frames.typeName(frame.type()) + " passed the header check");
         }
     }
 
