@@ -16,12 +16,15 @@ import java.util.Set;
  * may or may not arrive before the server sees the end of the input and closes).
  *
  * <ul>
+ *   <li>a frame of any type but request or data: the connection is closed at its header, nothing
+ *       after it is answered</li>
+ *   <li>a frame declaring more than 16 MiB: a request is answered {@code RESOURCE_EXHAUSTED}, then the
+ *       connection is closed at its header</li>
  *   <li>a frame declaring more than 4 MiB: {@code RESOURCE_EXHAUSTED}, its data skipped</li>
  *   <li>a request on an even stream: {@code INVALID_ARGUMENT}</li>
  *   <li>a request that is not a {@code ttrpc.Request}: {@code INVALID_ARGUMENT}</li>
  *   <li>a request with a negative timeout: {@code DEADLINE_EXCEEDED}</li>
  *   <li>a data frame for a stream without a request: {@code INVALID_ARGUMENT}</li>
- *   <li>any other frame type: the connection is closed, nothing after it is answered</li>
  *   <li>input ending inside a frame: the connection is closed</li>
  * </ul>
  *
@@ -43,6 +46,15 @@ record DecoderModel(List<Reply> readerReplies, Set<Integer> dispatchedStreams, b
             int stream = in.getInt();
             byte type = in.get();
             in.get(); // flags: ignored by a unary server
+            if (type != WireFrame.REQUEST && type != WireFrame.DATA) {
+                return new DecoderModel(replies, dispatched, true);
+            }
+            if (length > WireFrame.MAX_DISCARD_LENGTH) {
+                if (type == WireFrame.REQUEST) {
+                    replies.add(new Reply(stream, Status.Code.RESOURCE_EXHAUSTED));
+                }
+                return new DecoderModel(replies, dispatched, true);
+            }
             if (length > in.remaining()) {
                 break; // the input ends inside the frame
             }
@@ -81,9 +93,7 @@ record DecoderModel(List<Reply> readerReplies, Set<Integer> dispatchedStreams, b
                     }
                     replies.add(new Reply(stream, Status.Code.INVALID_ARGUMENT));
                 }
-                default -> {
-                    return new DecoderModel(replies, dispatched, true);
-                }
+                default -> throw new IllegalStateException("type " + type + " passed the type check");
             }
         }
         return new DecoderModel(replies, dispatched, true);

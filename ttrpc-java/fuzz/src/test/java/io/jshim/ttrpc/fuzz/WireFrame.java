@@ -12,6 +12,8 @@ record WireFrame(int streamId, byte type, byte flags, byte[] data) {
 
     static final int HEADER_LENGTH = 10;
     static final int MAX_DATA_LENGTH = 4 << 20;
+    /** Declared lengths over this are not skipped: the server closes the connection at the header. */
+    static final long MAX_DISCARD_LENGTH = 16L << 20;
     static final byte REQUEST = 0x1;
     static final byte RESPONSE = 0x2;
     static final byte DATA = 0x3;
