@@ -155,4 +155,34 @@ class GarbageHeaderTest {
             assertThat(io.jshim.ttrpc.test.v1.EchoResponse.parseFrom(next.getPayload()).getText()).isEqualTo("next");
         }
     }
+
+    @Test
+    void clientFailsItsConnectionOnAGarbageLengthFromTheServer() throws Exception {
+        Path fake = dir.resolve("fake-server.sock");
+        try (var listening = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            listening.bind(java.net.UnixDomainSocketAddress.of(fake));
+            try (TtrpcClient client = TtrpcClient.connect(fake);
+                    var accepted = listening.accept()) {
+                CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        EchoTtrpc.newBlockingStub(client).withDeadline(Duration.ofSeconds(30)).echo(EchoRequest.getDefaultInstance());
+                        return null;
+                    } catch (TtrpcException e) {
+                        return e;
+                    }
+                }, r -> Thread.ofVirtual().start(r));
+                java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(Frames.HEADER_LENGTH);
+                while (header.hasRemaining()) {
+                    accepted.read(header); // the request's header: the client sent its call
+                }
+                accepted.write(java.nio.ByteBuffer.allocate(Frames.HEADER_LENGTH)
+                        .putInt((int) GARBAGE_LENGTH).putInt(1).put(Frames.TYPE_RESPONSE).put((byte) 0).flip());
+                assertThat(call.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isInstanceOfSatisfying(TtrpcException.class, e -> {
+                    assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE);
+                    assertThat(e.status().description()).contains(String.valueOf(GARBAGE_LENGTH));
+                });
+                assertThat(client.isClosed()).isTrue();
+            }
+        }
+    }
 }
