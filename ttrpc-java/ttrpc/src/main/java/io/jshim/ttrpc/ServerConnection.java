@@ -121,9 +121,9 @@ final class ServerConnection {
      * Judges a frame from its header alone, before any of its data is read. A frame of a type a client
      * does not send (a response, or a type unknown to ttrpc) closes the connection at once; so does a
      * declared length over {@link Frames#MAX_DISCARD_LENGTH}, after a request's stream is answered
-     * {@code RESOURCE_EXHAUSTED}. Go's server instead skips the data of an unknown type and keeps the
-     * connection, and waits for the data of any length: a peer that sends either is out of step with
-     * the framing, and the data it promised may never come.
+     * {@code RESOURCE_EXHAUSTED}. Go's server instead reads and ignores a frame of an unknown type and
+     * keeps the connection, and reads to skip the data of any declared length: we close because a peer
+     * that sends either is out of step with the framing, and the data it promised may never come.
      *
      * @return false when the connection must be closed
      */
