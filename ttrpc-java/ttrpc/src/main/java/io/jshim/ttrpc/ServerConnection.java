@@ -106,11 +106,13 @@ final class ServerConnection {
             log.warn("refusing connection conn={} reason=\"SO_PEERCRED is not supported: {}\"", id, e.getMessage());
             return false;
         }
-        PeerCredentials credentials = new PeerCredentials(principal.user(), principal.group());
+        // the pid is read only if a log asks for it, while this connection is open (see PeerCredentials)
+        PeerCredentials credentials = PeerCredentials.readingPid(principal.user(), principal.group(),
+                () -> settings.peerPids().pidOf(channel));
         try {
             settings.peerCheck().check(credentials);
         } catch (SecurityException e) {
-            log.warn("refusing connection conn={} peer=\"{}\" reason=\"{}\"", id, credentials, e.getMessage());
+            log.warn("refusing connection conn={} {} reason=\"{}\"", id, peerFields(credentials), e.getMessage());
             return false;
         }
         peer = Optional.of(credentials);
@@ -145,9 +147,15 @@ final class ServerConnection {
         return false;
     }
 
-    /** @return the peer's user and group as log fields */
+    /** @return the peer's user, group and pid as log fields */
     private String peerFields() {
-        return peer.map(p -> "peer_user=" + p.user().getName() + " peer_group=" + p.group().getName()).orElse("peer=unknown");
+        return peer.map(ServerConnection::peerFields).orElse("peer=unknown");
+    }
+
+    private static String peerFields(PeerCredentials peer) {
+        OptionalLong pid = peer.pid();
+        return "peer_user=" + peer.user().getName() + " peer_group=" + peer.group().getName()
+                + " peer_pid=" + (pid.isPresent() ? Long.toString(pid.getAsLong()) : "unknown");
     }
 
     /** @return false when the connection must be closed */

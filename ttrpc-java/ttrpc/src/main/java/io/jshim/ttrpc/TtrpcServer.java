@@ -359,7 +359,8 @@ public final class TtrpcServer implements AutoCloseable {
             if (shortest.dividedBy(4).compareTo(interval) < 0) {
                 interval = shortest.dividedBy(4).isZero() ? Duration.ofMillis(1) : shortest.dividedBy(4);
             }
-            ServerSettings settings = new ServerSettings(check, readTimeout, writeTimeout, maxConcurrentCallsPerConnection, interval);
+            ServerSettings settings = new ServerSettings(check, readTimeout, writeTimeout, maxConcurrentCallsPerConnection, interval,
+                    new PeerPidReader());
             return new TtrpcServer(settings, new CallDispatcher(services, interceptors));
         }
 

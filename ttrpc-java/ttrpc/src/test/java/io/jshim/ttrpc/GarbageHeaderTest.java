@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +38,8 @@ class GarbageHeaderTest {
     @TempDir
     Path dir;
 
+    /** The credentials of every connection in accept order: the bystander's first. */
+    private final List<PeerCredentials> peers = new CopyOnWriteArrayList<>();
     private TtrpcServer server;
     private Path socket;
     private TtrpcClient bystander;
@@ -46,6 +49,10 @@ class GarbageHeaderTest {
         server = TtrpcServer.builder()
                 .addService(new EchoService())
                 .readTimeout(Duration.ofHours(1))
+                .peerCredentialsCheck(peer -> {
+                    PeerCredentialsCheck.sameUser().check(peer);
+                    peers.add(peer);
+                })
                 .build();
         socket = dir.resolve("garbage.sock");
         server.serve(socket);
@@ -102,12 +109,21 @@ class GarbageHeaderTest {
         TestSockets.awaitTrue("only the bystander's connection to remain", WAIT, () -> server.connectionCount() == 1);
     }
 
+    /**
+     * Asserts the close of the last connection was logged with this process's pid: read once, by that log, while
+     * the connection was open (read now, after the close, it would be unknown, see PeerCredentialsTest).
+     */
+    private void assertClosingLoggedThisPid() {
+        assertThat(peers.getLast().pid()).as("pid read for the log before closing").hasValue(ProcessHandle.current().pid());
+    }
+
     @Test
     void garbageLengthOfDataFrameIsClosedWithoutAnswer() throws Exception {
         try (RawConnection raw = RawConnection.open(socket)) {
             raw.sendHeader(GARBAGE_LENGTH, 1, Frames.TYPE_DATA);
             assertClosedWithoutAnswer(raw);
         }
+        assertClosingLoggedThisPid();
     }
 
     @Test
@@ -129,6 +145,7 @@ class GarbageHeaderTest {
             raw.sendHeader(GARBAGE_LENGTH, 1, (byte) 0x7f);
             assertClosedWithoutAnswer(raw);
         }
+        assertClosingLoggedThisPid();
     }
 
     @Test
