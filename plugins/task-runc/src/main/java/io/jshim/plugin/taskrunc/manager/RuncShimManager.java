@@ -3,6 +3,10 @@ package io.jshim.plugin.taskrunc.manager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.jshim.api.types.RuntimeInfo;
+import io.jshim.api.types.RuntimeVersion;
+import io.jshim.framework.ShimException;
 import io.jshim.framework.ShimManager;
 import io.jshim.framework.ShimOptions;
 import io.jshim.plugin.taskrunc.container.BundleSpec;
@@ -37,10 +41,13 @@ public class RuncShimManager implements ShimManager {
     /** The runtime name containerd uses for this shim. */
     public static final String RUNTIME_NAME = "io.containerd.jrunc.v2";
     private static final int SIGKILL = 9;
+    /** Bound on {@code <runtime> features}. */
+    private static final Duration FEATURES_TIMEOUT = Duration.ofSeconds(10);
 
     private final String defaultBinary;
     private final Path defaultRoot;
     private final Path cgroupRoot;
+    private final Duration featuresTimeout;
 
     /** With the defaults of containerd's runc shim ({@code runc}, {@code /run/containerd/runc}). */
     public RuncShimManager() {
@@ -48,9 +55,14 @@ public class RuncShimManager implements ShimManager {
     }
 
     RuncShimManager(String defaultBinary, Path defaultRoot, Path cgroupRoot) {
+        this(defaultBinary, defaultRoot, cgroupRoot, FEATURES_TIMEOUT);
+    }
+
+    RuncShimManager(String defaultBinary, Path defaultRoot, Path cgroupRoot, Duration featuresTimeout) {
         this.defaultBinary = defaultBinary;
         this.defaultRoot = defaultRoot;
         this.cgroupRoot = cgroupRoot;
+        this.featuresTimeout = featuresTimeout;
     }
 
     @Override
@@ -91,6 +103,54 @@ public class RuncShimManager implements ShimManager {
             new RootfsMounter(posix).unmountAll(bundle.resolve("rootfs"));
         }
         return new StopStatus(readInitPid(bundle), 128 + SIGKILL, Instant.now());
+    }
+
+    /**
+     * The {@code -info} action, as the Go shim of containerd 2.x: name, version, the runtime options read from
+     * {@code options} (a protobuf {@code Any}, carried back as given) and the {@code features} of the runtime binary
+     * they name ({@code binary_name}, else {@code runc} on {@code PATH}). A binary that is not found is an error; one
+     * without a working {@code features} command gives the rest.
+     */
+    @Override
+    public RuntimeInfo info(InputStream options) throws Exception {
+        RuntimeInfo.Builder info = RuntimeInfo.newBuilder().setName(name())
+                .setVersion(RuntimeVersion.newBuilder().setVersion(version()).setRevision(revision()));
+        String binary = defaultBinary;
+        byte[] data = options.readAllBytes();
+        if (data.length > 0) {
+            Any any;
+            RuncOptions decoded;
+            try {
+                any = Any.parseFrom(data);
+                decoded = OptionsDecoder.decode(any);
+            } catch (InvalidProtocolBufferException | RuntimeException e) {
+                throw new ShimException("failed to read runtime options from stdin: " + e.getMessage(), e);
+            }
+            info.setOptions(any);
+            binary = decoded.binaryOr(binary);
+        }
+        Path path = lookPath(binary, System.getenv("PATH"));
+        new RuntimeFeatures(featuresTimeout).probe(path).ifPresent(info::setFeatures);
+        return info.build();
+    }
+
+    /** Go's {@code exec.LookPath}: a name with a slash as it is, else the first executable file on {@code path}. */
+    static Path lookPath(String binary, String path) throws ShimException {
+        if (binary.contains("/")) {
+            Path file = Path.of(binary);
+            if (Files.isRegularFile(file) && Files.isExecutable(file)) {
+                return file.toAbsolutePath();
+            }
+        } else {
+            for (String dir : (path == null ? "" : path).split(":")) {
+                Path file = Path.of(dir.isEmpty() ? "." : dir).resolve(binary);
+                if (Files.isRegularFile(file) && Files.isExecutable(file)) {
+                    return file.toAbsolutePath();
+                }
+            }
+        }
+        throw new ShimException("failed to look up the path of \"" + binary + "\": executable file not found"
+                + (binary.contains("/") ? "" : " in $PATH"));
     }
 
     /** The runtime recorded in the bundle's {@code options.json} by Create, else the defaults. */
