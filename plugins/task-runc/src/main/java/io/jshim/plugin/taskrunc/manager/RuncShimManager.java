@@ -11,6 +11,7 @@ import io.jshim.framework.ShimManager;
 import io.jshim.framework.ShimOptions;
 import io.jshim.plugin.taskrunc.container.BundleSpec;
 import io.jshim.plugin.taskrunc.container.ContainerFactory;
+import io.jshim.plugin.taskrunc.container.FailedCreateRecord;
 import io.jshim.plugin.taskrunc.container.RootfsMounter;
 import io.jshim.plugin.taskrunc.options.OptionsDecoder;
 import io.jshim.plugin.taskrunc.options.RuncOptions;
@@ -35,7 +36,8 @@ import java.time.Instant;
 /**
  * The {@link ShimManager} of {@code containerd-shim-jrunc-v2} (runtime {@code io.containerd.jrunc.v2}):
  * groups tasks by their sandbox annotations, moves the daemon into the options' {@code shim_cgroup}, and
- * implements the {@code delete} action ({@code runc delete --force}, unmount the rootfs, exit status 137).
+ * implements the {@code delete} action ({@code runc delete --force}, unmount the rootfs, exit status 137, the pid of
+ * {@code init.pid} or -1 without one, as the Go shim) and {@code -info}.
  */
 public class RuncShimManager implements ShimManager {
     /** The runtime name containerd uses for this shim. */
@@ -102,7 +104,7 @@ public class RuncShimManager implements ShimManager {
             }
             new RootfsMounter(posix).unmountAll(bundle.resolve("rootfs"));
         }
-        return new StopStatus(readInitPid(bundle), 128 + SIGKILL, Instant.now());
+        return new StopStatus(FailedCreateRecord.initPid(bundle), 128 + SIGKILL, Instant.now());
     }
 
     /**
@@ -171,14 +173,6 @@ public class RuncShimManager implements ShimManager {
         }
         return new Runc(new RuncConfig(binary, root.resolve(namespace), bundle.resolve("log.json"), systemd, ""),
                 runner);
-    }
-
-    private static int readInitPid(Path bundle) {
-        try {
-            return Integer.parseInt(Files.readString(bundle.resolve("init.pid")).strip());
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
     }
 
     /**
