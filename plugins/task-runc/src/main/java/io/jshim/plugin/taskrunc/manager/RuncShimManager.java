@@ -72,6 +72,21 @@ public class RuncShimManager implements ShimManager {
         return RUNTIME_NAME;
     }
 
+    /** The source revision of the build ({@code build.properties} next to this class), else "unknown". */
+    @Override
+    public String revision() {
+        try (InputStream in = RuncShimManager.class.getResourceAsStream("build.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            java.util.Properties build = new java.util.Properties();
+            build.load(in);
+            return build.getProperty("revision", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     @Override
     public String groupId(ShimOptions options) {
         return ShimGrouping.groupOf(options.id(), BundleSpec.read(options.bundle()).annotations());
