@@ -29,7 +29,6 @@ import java.util.concurrent.TimeoutException;
  * prints no JSON object gives no features: the caller reports the rest.
  */
 final class RuntimeFeatures {
-    private static final Logger LOG = LoggerFactory.getLogger(RuntimeFeatures.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** More than any runtime's {@code features} output (runc 1.1: 3 KiB). */
     private static final int MAX_OUTPUT = 1 << 20;
@@ -51,7 +50,7 @@ final class RuntimeFeatures {
         try {
             output = run(binary);
         } catch (IOException e) {
-            LOG.atDebug().addKeyValue("binary", binary).addKeyValue("error", e.getMessage())
+            FailureLog.LOG.atDebug().addKeyValue("binary", binary).addKeyValue("error", e.getMessage())
                     .log("failed to get the runtime features");
             return Optional.empty();
         } catch (InterruptedException e) {
@@ -112,5 +111,10 @@ final class RuntimeFeatures {
             out.write(buffer, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /** Initialised only when a probe fails: {@code -info} otherwise sets up no logging back-end. */
+    private static final class FailureLog {
+        static final Logger LOG = LoggerFactory.getLogger(RuntimeFeatures.class);
     }
 }
