@@ -70,7 +70,10 @@ class FailedCreateIT extends FaultBase {
       assertThat(answer.getExitedAt().getSeconds()).isPositive();
       assertNothingLeft(id);
       // containerd drops the task from its list before it deletes it: no /tasks/* event for a failed Create
-      ctr.ctr("version").orThrow(); // an event published by now would be in the stream before anything later
+      // the cleanup above is over (bundle removed), so an event of it would be in the stream before this marker
+      String marker = "failed-create-done-" + id;
+      ctr.ctr("namespaces", "label", namespace, "jshim.test.marker=" + marker).orThrow();
+      assertThat(events.awaitLine(line -> line.contains(marker), Duration.ofSeconds(20))).as("marker event").isPresent();
       List<CtrEvent> tasks = events.events(namespace).stream().filter(e -> e.topic().startsWith("/tasks/"))
           .filter(e -> e.field("container_id").filter(id::equals).isPresent()).toList();
       assertThat(tasks).as("task events of %s", id).isEmpty();
