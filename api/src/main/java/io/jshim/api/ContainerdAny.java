@@ -36,6 +36,14 @@ public final class ContainerdAny {
     public static final String OCI_WINDOWS_RESOURCES_TYPE_URL =
             "types.containerd.io/opencontainers/runtime-spec/1/WindowsResources";
 
+    /**
+     * Type URL of the JSON-encoded OCI runtime features ({@code runc features}, runtime-spec {@code features.md}) in
+     * {@code containerd.types.RuntimeInfo.features}, the URL containerd's typeurl registers for the runtime-spec's
+     * {@code features.Features}.
+     */
+    public static final String OCI_FEATURES_TYPE_URL =
+            "types.containerd.io/opencontainers/runtime-spec/1/features/Features";
+
     private ContainerdAny() {}
 
     /**

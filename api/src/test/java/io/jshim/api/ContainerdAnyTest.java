@@ -72,6 +72,8 @@ class ContainerdAnyTest {
                 .isEqualTo("types.containerd.io/opencontainers/runtime-spec/1/Process");
         assertThat(ContainerdAny.OCI_LINUX_RESOURCES_TYPE_URL)
                 .isEqualTo("types.containerd.io/opencontainers/runtime-spec/1/LinuxResources");
+        assertThat(ContainerdAny.OCI_FEATURES_TYPE_URL)
+                .isEqualTo("types.containerd.io/opencontainers/runtime-spec/1/features/Features");
         assertThat(ContainerdAny.typeName(process)).isEqualTo("Process");
     }
 }

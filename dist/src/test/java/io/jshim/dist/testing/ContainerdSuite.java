@@ -35,7 +35,22 @@ public abstract class ContainerdSuite {
    * @param workDirPrefix the prefix of {@link #workDir}'s name
    */
   protected static void startContainerd(String workDirPrefix) throws Exception {
-    containerd = PrivateContainerd.builder().runtimeDir(ShimUnderTest.jruncBinDir()).start();
+    startContainerd(workDirPrefix, ShimUnderTest.jruncBinDir());
+  }
+
+  /**
+   * Starts the containerd of a test class with {@code firstOnPath} before the jrunc assembly's {@code bin} on its
+   * PATH (e.g. wrappers of the shim binaries).
+   *
+   * @param workDirPrefix the prefix of {@link #workDir}'s name
+   * @param firstOnPath the directory containerd looks for shims in first
+   */
+  protected static void startContainerd(String workDirPrefix, Path firstOnPath) throws Exception {
+    var builder = PrivateContainerd.builder().runtimeDir(firstOnPath);
+    if (!firstOnPath.equals(ShimUnderTest.jruncBinDir())) {
+      builder.runtimeDir(ShimUnderTest.jruncBinDir());
+    }
+    containerd = builder.start();
     namespace = containerd.newNamespace();
     ctr = containerd.ctr(namespace).withTimeout(Duration.ofSeconds(60));
     workDir = Files.createTempDirectory(workDirPrefix);

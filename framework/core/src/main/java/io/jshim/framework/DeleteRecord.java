@@ -18,7 +18,8 @@ import java.util.Optional;
  * action then prints the recorded {@code DeleteResponse} instead of asking the {@link ShimManager} to clean up
  * again. The file is {@value #FILE_NAME} in the bundle, holding the {@code DeleteResponse} protobuf bytes, so a
  * launcher script may answer {@code delete} with {@code cat} and skip starting a JVM; containerd removes it with
- * the bundle.
+ * the bundle. containerd also runs {@code delete} after a Create that failed: a task plugin that has undone such a
+ * Create may record the answer {@code delete} would give (the runc shim's: {@code 137}, now).
  *
  * <p>Write it only after everything the {@code delete} action would undo is undone: its presence tells the shim
  * binary that there is nothing left to clean for this task.

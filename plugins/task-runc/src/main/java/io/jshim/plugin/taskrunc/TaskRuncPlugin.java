@@ -15,6 +15,7 @@ import io.jshim.framework.plugin.ShutdownService;
 import io.jshim.plugin.taskrunc.cgroups.CgroupStats;
 import io.jshim.plugin.taskrunc.service.ContainerWatch;
 import io.jshim.plugin.taskrunc.container.ContainerFactory;
+import io.jshim.plugin.taskrunc.container.FailedCreateRecord;
 import io.jshim.plugin.taskrunc.container.RootfsMounter;
 import io.jshim.plugin.taskrunc.container.RuntimeDefaults;
 import io.jshim.plugin.taskrunc.oom.OomWatcher;
@@ -118,7 +119,8 @@ public final class TaskRuncPlugin implements ShimPlugin {
         ContainerFactory containerFactory(Posix posix, ProcessLauncher launcher, StdioFactory stdio) {
             return new ContainerFactory(posix, new LauncherCommandRunner(posix, launcher, settings.runcTimeout()),
                     stdio, new RootfsMounter(posix),
-                    new RuntimeDefaults(settings.runtimeBinary(), settings.runcRoot()));
+                    new RuntimeDefaults(settings.runtimeBinary(), settings.runcRoot()),
+                    new FailedCreateRecord(java.time.Clock.systemUTC()));
         }
 
         @Provides

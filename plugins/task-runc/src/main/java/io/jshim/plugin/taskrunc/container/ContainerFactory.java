@@ -13,6 +13,8 @@ import io.jshim.plugin.taskrunc.stdio.IoOwner;
 import io.jshim.plugin.taskrunc.stdio.ProcessIo;
 import io.jshim.plugin.taskrunc.stdio.StdioFactory;
 import io.jshim.posix.Posix;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,9 +33,11 @@ import java.util.Set;
 /**
  * Creates containers like the Go shim's {@code runc.NewContainer}: validates the id, records the runtime
  * options in the bundle ({@code options.json}, read back by the delete action), mounts the rootfs, opens the
- * stdio and runs {@code runc create}. Undoes the mounts and IO if anything fails.
+ * stdio and runs {@code runc create}. Undoes the mounts and IO if anything fails, and then, when nothing of the
+ * container is left, records the bundle's answer to the {@code delete} action ({@link FailedCreateRecord}).
  */
 public final class ContainerFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerFactory.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The file in the bundle recording the runtime options. */
     public static final String OPTIONS_FILE = "options.json";
@@ -46,14 +50,16 @@ public final class ContainerFactory {
     private final StdioFactory stdio;
     private final RootfsMounter mounter;
     private final RuntimeDefaults defaults;
+    private final FailedCreateRecord failedCreate;
 
     public ContainerFactory(Posix posix, CommandRunner runner, StdioFactory stdio, RootfsMounter mounter,
-                            RuntimeDefaults defaults) {
+                            RuntimeDefaults defaults, FailedCreateRecord failedCreate) {
         this.posix = Objects.requireNonNull(posix, "posix is null");
         this.runner = Objects.requireNonNull(runner, "runner is null");
         this.stdio = Objects.requireNonNull(stdio, "stdio is null");
         this.mounter = Objects.requireNonNull(mounter, "mounter is null");
         this.defaults = Objects.requireNonNull(defaults, "defaults is null");
+        this.failedCreate = Objects.requireNonNull(failedCreate, "failedCreate is null");
     }
 
     /**
@@ -97,10 +103,10 @@ public final class ContainerFactory {
             init.create(io);
             return new Container(request.id(), bundle, init, spec, owner);
         } catch (IOException e) {
-            cleanup(io, mounted, rootfs);
+            failedCreate.writeIfNothingLeft(request.id(), bundle, runc, cleanup(io, mounted, rootfs));
             throw new TaskException.Unknown("failed to create rootfs of container " + request.id() + ": " + e, e);
         } catch (RuntimeException e) {
-            cleanup(io, mounted, rootfs);
+            failedCreate.writeIfNothingLeft(request.id(), bundle, runc, cleanup(io, mounted, rootfs));
             throw e;
         }
     }
@@ -112,13 +118,21 @@ public final class ContainerFactory {
                 options.systemdCgroup(), options.criuPath()), runner);
     }
 
-    private void cleanup(ProcessIo io, boolean mounted, Path rootfs) {
+    /** Undoes the stdio and mounts of a failed create; returns whether all of it was undone. */
+    private boolean cleanup(ProcessIo io, boolean mounted, Path rootfs) {
+        boolean undone = true;
         if (io != null) {
-            io.close();
+            try {
+                io.close();
+            } catch (RuntimeException e) {
+                LOG.atWarn().addKeyValue("error", e.toString()).log("failed to close the stdio of a failed create");
+                undone = false;
+            }
         }
         if (mounted) {
-            mounter.unmountAll(rootfs);
+            undone &= mounter.unmountAll(rootfs);
         }
+        return undone;
     }
 
     private static void writeOptions(Path bundle, CreateRequest request) {

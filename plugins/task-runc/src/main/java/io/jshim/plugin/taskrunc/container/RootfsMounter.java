@@ -62,17 +62,24 @@ public final class RootfsMounter {
         }
     }
 
-    /** Unmounts everything stacked on {@code target} (detach); never throws. */
-    public void unmountAll(Path target) {
+    /**
+     * Unmounts everything stacked on {@code target} (detach); never throws.
+     *
+     * @return whether nothing is mounted there any more (false after a failure, logged)
+     */
+    public boolean unmountAll(Path target) {
         for (int i = 0; i < MAX_UNMOUNTS; i++) {
             try {
                 posix.umount2(target, MountCalls.MNT_DETACH);
             } catch (PosixException e) {
                 if (e.errno() != EINVAL && e.errno() != Errno.ENOENT) {
                     LOG.warn("failed to unmount rootfs target={} error={}", target, e.getMessage());
+                    return false;
                 }
-                return;
+                return true;
             }
         }
+        LOG.warn("failed to unmount rootfs target={} error=still mounted after {} unmounts", target, MAX_UNMOUNTS);
+        return false;
     }
 }

@@ -3,10 +3,15 @@ package io.jshim.plugin.taskrunc.manager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.jshim.api.types.RuntimeInfo;
+import io.jshim.api.types.RuntimeVersion;
+import io.jshim.framework.ShimException;
 import io.jshim.framework.ShimManager;
 import io.jshim.framework.ShimOptions;
 import io.jshim.plugin.taskrunc.container.BundleSpec;
 import io.jshim.plugin.taskrunc.container.ContainerFactory;
+import io.jshim.plugin.taskrunc.container.FailedCreateRecord;
 import io.jshim.plugin.taskrunc.container.RootfsMounter;
 import io.jshim.plugin.taskrunc.options.OptionsDecoder;
 import io.jshim.plugin.taskrunc.options.RuncOptions;
@@ -31,16 +36,20 @@ import java.time.Instant;
 /**
  * The {@link ShimManager} of {@code containerd-shim-jrunc-v2} (runtime {@code io.containerd.jrunc.v2}):
  * groups tasks by their sandbox annotations, moves the daemon into the options' {@code shim_cgroup}, and
- * implements the {@code delete} action ({@code runc delete --force}, unmount the rootfs, exit status 137).
+ * implements the {@code delete} action ({@code runc delete --force}, unmount the rootfs, exit status 137, the pid of
+ * {@code init.pid} or -1 without one, as the Go shim) and {@code -info}.
  */
 public class RuncShimManager implements ShimManager {
     /** The runtime name containerd uses for this shim. */
     public static final String RUNTIME_NAME = "io.containerd.jrunc.v2";
     private static final int SIGKILL = 9;
+    /** Bound on {@code <runtime> features}. */
+    private static final Duration FEATURES_TIMEOUT = Duration.ofSeconds(10);
 
     private final String defaultBinary;
     private final Path defaultRoot;
     private final Path cgroupRoot;
+    private final Duration featuresTimeout;
 
     /** With the defaults of containerd's runc shim ({@code runc}, {@code /run/containerd/runc}). */
     public RuncShimManager() {
@@ -48,14 +57,34 @@ public class RuncShimManager implements ShimManager {
     }
 
     RuncShimManager(String defaultBinary, Path defaultRoot, Path cgroupRoot) {
+        this(defaultBinary, defaultRoot, cgroupRoot, FEATURES_TIMEOUT);
+    }
+
+    RuncShimManager(String defaultBinary, Path defaultRoot, Path cgroupRoot, Duration featuresTimeout) {
         this.defaultBinary = defaultBinary;
         this.defaultRoot = defaultRoot;
         this.cgroupRoot = cgroupRoot;
+        this.featuresTimeout = featuresTimeout;
     }
 
     @Override
     public String name() {
         return RUNTIME_NAME;
+    }
+
+    /** The source revision of the build ({@code build.properties} next to this class), else "unknown". */
+    @Override
+    public String revision() {
+        try (InputStream in = RuncShimManager.class.getResourceAsStream("build.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            java.util.Properties build = new java.util.Properties();
+            build.load(in);
+            return build.getProperty("revision", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     @Override
@@ -90,7 +119,55 @@ public class RuncShimManager implements ShimManager {
             }
             new RootfsMounter(posix).unmountAll(bundle.resolve("rootfs"));
         }
-        return new StopStatus(readInitPid(bundle), 128 + SIGKILL, Instant.now());
+        return new StopStatus(FailedCreateRecord.initPid(bundle), 128 + SIGKILL, Instant.now());
+    }
+
+    /**
+     * The {@code -info} action, as the Go shim of containerd 2.x: name, version, the runtime options read from
+     * {@code options} (a protobuf {@code Any}, carried back as given) and the {@code features} of the runtime binary
+     * they name ({@code binary_name}, else {@code runc} on {@code PATH}). A binary that is not found is an error; one
+     * without a working {@code features} command gives the rest.
+     */
+    @Override
+    public RuntimeInfo info(InputStream options) throws Exception {
+        RuntimeInfo.Builder info = RuntimeInfo.newBuilder().setName(name())
+                .setVersion(RuntimeVersion.newBuilder().setVersion(version()).setRevision(revision()));
+        String binary = defaultBinary;
+        byte[] data = options.readAllBytes();
+        if (data.length > 0) {
+            Any any;
+            RuncOptions decoded;
+            try {
+                any = Any.parseFrom(data);
+                decoded = OptionsDecoder.decode(any);
+            } catch (InvalidProtocolBufferException | RuntimeException e) {
+                throw new ShimException("failed to read runtime options from stdin: " + e.getMessage(), e);
+            }
+            info.setOptions(any);
+            binary = decoded.binaryOr(binary);
+        }
+        Path path = lookPath(binary, System.getenv("PATH"));
+        new RuntimeFeatures(featuresTimeout).probe(path).ifPresent(info::setFeatures);
+        return info.build();
+    }
+
+    /** Go's {@code exec.LookPath}: a name with a slash as it is, else the first executable file on {@code path}. */
+    static Path lookPath(String binary, String path) throws ShimException {
+        if (binary.contains("/")) {
+            Path file = Path.of(binary);
+            if (Files.isRegularFile(file) && Files.isExecutable(file)) {
+                return file.toAbsolutePath();
+            }
+        } else {
+            for (String dir : (path == null ? "" : path).split(":")) {
+                Path file = Path.of(dir.isEmpty() ? "." : dir).resolve(binary);
+                if (Files.isRegularFile(file) && Files.isExecutable(file)) {
+                    return file.toAbsolutePath();
+                }
+            }
+        }
+        throw new ShimException("failed to look up the path of \"" + binary + "\": executable file not found"
+                + (binary.contains("/") ? "" : " in $PATH"));
     }
 
     /** The runtime recorded in the bundle's {@code options.json} by Create, else the defaults. */
@@ -111,14 +188,6 @@ public class RuncShimManager implements ShimManager {
         }
         return new Runc(new RuncConfig(binary, root.resolve(namespace), bundle.resolve("log.json"), systemd, ""),
                 runner);
-    }
-
-    private static int readInitPid(Path bundle) {
-        try {
-            return Integer.parseInt(Files.readString(bundle.resolve("init.pid")).strip());
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
     }
 
     /**
