@@ -152,6 +152,27 @@ class OomWatcherTest {
         assertThat(watchThreadAlive("oom-c4")).isFalse();
     }
 
+    @Test
+    void theKillOfAReapedProcessIsQueuedWhenTheExitCheckReturnsAndPublishedOnce() throws Exception {
+        startInCgroup("exec dd if=/dev/zero of=/dev/null bs=64M count=1");
+        watcher.monitor("c5", new OomWatcher.Target(cgroup, false));
+        watcher.open("c5");
+
+        go();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue(); // reaped
+        assertThat(process.exitValue()).isEqualTo(137);
+        watcher.settle("c5"); // what the shim does before it publishes the exit
+
+        assertThat(published.poll()).as("queued when the exit check returned")
+                .isEqualTo(TaskOOM.newBuilder().setContainerId("c5").build());
+        watcher.unwatch("c5");
+        for (int i = 0; i < 250 && watchThreadAlive("oom-c5"); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(watchThreadAlive("oom-c5")).as("watch thread ends on unwatch").isFalse();
+        assertThat(published).as("one kill, one event, once the watch ended").isEmpty();
+    }
+
     private static boolean watchThreadAlive(String name) {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name));
     }

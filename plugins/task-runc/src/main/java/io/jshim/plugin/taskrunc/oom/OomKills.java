@@ -1,0 +1,54 @@
+package io.jshim.plugin.taskrunc.oom;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The OOM kill counter of a memory cgroup: the {@code oom_kill N} line of {@code memory.events} (cgroup v2) or of
+ * {@code memory.oom_control} (cgroup v1, kernel 4.13 and later). The kernel raises it before it sends the victim
+ * SIGKILL, so it has risen by the time the victim's exit is reaped.
+ */
+final class OomKills {
+    private static final String KEY = "oom_kill";
+    private static final String KILL_DISABLED = "oom_kill_disable 1";
+
+    private OomKills() {
+    }
+
+    /** The counter in {@code file}; empty when the file is gone or has no {@code oom_kill} line (v1 before 4.13). */
+    static OptionalLong read(Path file) {
+        return parse(lines(file));
+    }
+
+    /** The lines of {@code file}; none when it is gone (with its cgroup). */
+    static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Whether v1 {@code memory.oom_control} {@code lines} say the OOM killer is off: OOMs wait, nothing is killed. */
+    static boolean killerDisabled(List<String> lines) {
+        return lines.stream().anyMatch(line -> line.strip().equals(KILL_DISABLED));
+    }
+
+    /** The counter among "key value" {@code lines}; empty when no well-formed {@code oom_kill} line is there. */
+    static OptionalLong parse(List<String> lines) {
+        for (String line : lines) {
+            String[] parts = line.strip().split("\\s+");
+            if (parts.length == 2 && parts[0].equals(KEY)) {
+                try {
+                    return OptionalLong.of(Long.parseUnsignedLong(parts[1]));
+                } catch (NumberFormatException e) {
+                    return OptionalLong.empty();
+                }
+            }
+        }
+        return OptionalLong.empty();
+    }
+}
