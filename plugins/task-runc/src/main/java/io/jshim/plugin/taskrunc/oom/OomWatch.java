@@ -114,50 +114,50 @@ final class OomWatch {
 
     /**
      * v1: the kernel signals the eventfd when the cgroup, or one of its ancestors, runs out of memory, before its
-     * OOM killer picks and counts a victim; so a wake-up waits (briefly) for the kill counter to rise past what this
-     * watch saw last. A notification that no kill here follows is an ancestor's OOM that killed elsewhere (not
-     * reported), unless the counter cannot tell: on a kernel without it, or with the OOM killer disabled, each
-     * notification is one OOM (as the Go shim reports every notification).
+     * OOM killer picks and counts a victim; so a wake-up waits (briefly) for the kills in the cgroup and below it to
+     * rise past what this watch saw last. A notification that no kill here follows is not reported: an ancestor's
+     * OOM that killed elsewhere, or the kernel's repeated notices while one victim dies. Where the counter cannot
+     * tell (a kernel without it, or the OOM killer disabled: OOMs wait, nothing is killed) each notification is one
+     * OOM, as the Go shim reports every notification.
      */
     private void runV1(Listener listener) {
-        long seen = OomKills.read(file).orElse(0);
+        Path memory = file.getParent();
+        long seen = OomKills.readV1(memory).orElse(0);
         while (true) {
             posix.readEventFd(fd);
             if (isStopped() || !Files.exists(file)) {
                 return; // stopped, or the kernel's wake-up when the cgroup was removed
             }
-            List<String> control = awaitKill(seen);
-            OptionalLong kills = OomKills.parse(control);
+            boolean killerDisabled = OomKills.killerDisabled(OomKills.lines(file));
+            OptionalLong kills = killerDisabled ? OomKills.readV1(memory) : awaitKill(memory, seen);
             if (kills.isPresent() && kills.getAsLong() > seen) {
                 seen = kills.getAsLong();
                 listener.killsSeen(seen);
-            } else if ((kills.isEmpty() || OomKills.killerDisabled(control)) && !control.isEmpty()) {
+            } else if ((kills.isEmpty() || killerDisabled) && Files.exists(file)) {
                 listener.oomWithoutKill();
             } else {
-                LOG.debug("oom notification without a kill in the container's cgroup container={}", id);
+                LOG.debug("oom notification without a kill in the container's cgroups container={}", id);
             }
         }
     }
 
     /**
-     * {@code memory.oom_control} once its kill counter rose past {@code seen}, or as it stands when it cannot
-     * (no counter, OOM killer disabled, cgroup gone, watch stopped) or after {@link #KILL_WAIT}.
+     * The kills in v1 cgroup {@code memory} (and below) once they rose past {@code seen}, or as they stand when
+     * they cannot be read, the watch was stopped, or {@link #KILL_WAIT} passed.
      */
-    private List<String> awaitKill(long seen) {
+    private OptionalLong awaitKill(Path memory, long seen) {
         long deadline = System.nanoTime() + KILL_WAIT.toNanos();
         long pauseMillis = 1;
         while (true) {
-            List<String> control = OomKills.lines(file);
-            OptionalLong kills = OomKills.parse(control);
-            if (kills.isEmpty() || kills.getAsLong() > seen || OomKills.killerDisabled(control)
-                    || System.nanoTime() - deadline > 0 || isStopped()) {
-                return control;
+            OptionalLong kills = OomKills.readV1(memory);
+            if (kills.isEmpty() || kills.getAsLong() > seen || System.nanoTime() - deadline > 0 || isStopped()) {
+                return kills;
             }
             try {
                 Thread.sleep(pauseMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return control;
+                return kills;
             }
             pauseMillis = Math.min(pauseMillis * 2, 100);
         }

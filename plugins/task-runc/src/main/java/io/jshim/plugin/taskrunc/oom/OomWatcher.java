@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -54,9 +55,9 @@ public final class OomWatcher implements ContainerWatch, Managed {
 
     /** The memory cgroup to watch: a v1 memory controller dir, or a v2 unified dir. */
     record Target(Path dir, boolean unified) {
-        /** The file with the {@code oom_kill} counter. */
-        Path killsFile() {
-            return dir.resolve(unified ? "memory.events" : "memory.oom_control");
+        /** The cgroup's OOM kill counter; empty when it cannot be read. */
+        OptionalLong kills() {
+            return unified ? OomKills.read(dir.resolve("memory.events")) : OomKills.readV1(dir);
         }
     }
 
@@ -116,7 +117,7 @@ public final class OomWatcher implements ContainerWatch, Managed {
     void open(String id) {
         Monitored m = monitored.get(id);
         if (m != null) {
-            m.account().open(OomKills.read(m.target().killsFile()));
+            m.account().open(m.target().kills());
         }
     }
 
@@ -124,7 +125,7 @@ public final class OomWatcher implements ContainerWatch, Managed {
     void settle(String id) {
         Monitored m = monitored.get(id);
         if (m != null) {
-            m.account().settle(OomKills.read(m.target().killsFile()));
+            m.account().settle(m.target().kills());
         }
     }
 
@@ -133,7 +134,7 @@ public final class OomWatcher implements ContainerWatch, Managed {
         if (existing != null) {
             return existing;
         }
-        OomAccount account = new OomAccount(OomKills.read(target.killsFile()).orElse(0), () -> events.oom(id));
+        OomAccount account = new OomAccount(target.kills().orElse(0), () -> events.oom(id));
         OomWatch.Listener listener = new OomWatch.Listener() {
             @Override
             public void killsSeen(long kills) {

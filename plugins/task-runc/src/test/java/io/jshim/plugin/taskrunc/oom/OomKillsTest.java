@@ -47,6 +47,28 @@ class OomKillsTest {
     }
 
     @Test
+    void v1AddsUpTheKillsOfTheCgroupsBelowWhereV1CountsThem() throws Exception {
+        Path memory = Files.createDirectories(dir.resolve("memory/ns/c1"));
+        Files.writeString(memory.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
+        Path nested = Files.createDirectories(memory.resolve("init.scope/deeper"));
+        Files.writeString(memory.resolve("init.scope/memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+        Files.writeString(nested.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n");
+        Files.writeString(dir.resolve("memory/ns/memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 40\n");
+
+        assertThat(OomKills.readV1(memory)).as("the cgroup and below, not above").isEqualTo(OptionalLong.of(6));
+    }
+
+    @Test
+    void v1WithoutItsOwnCounterHasNone() throws Exception {
+        Path memory = Files.createDirectories(dir.resolve("c1/nested"));
+        Files.writeString(dir.resolve("c1/memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\n");
+        Files.writeString(memory.resolve("memory.oom_control"), "oom_kill 2\n");
+
+        assertThat(OomKills.readV1(dir.resolve("c1"))).isEmpty();
+        assertThat(OomKills.readV1(dir.resolve("gone"))).isEmpty();
+    }
+
+    @Test
     void aFileReadsAndAMissingOneIsNone() throws Exception {
         Path events = Files.writeString(dir.resolve("memory.events"), "oom 1\noom_kill 1\n");
         assertThat(OomKills.read(events)).isEqualTo(OptionalLong.of(1));
