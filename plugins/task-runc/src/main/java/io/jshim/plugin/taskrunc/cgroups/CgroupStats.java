@@ -67,6 +67,10 @@ public final class CgroupStats implements TaskStats, ContainerWatch {
     }
 
     @Override
+    public void exiting(Container container) {
+    }
+
+    @Override
     public void removed(Container container) {
         forget(container.id());
     }

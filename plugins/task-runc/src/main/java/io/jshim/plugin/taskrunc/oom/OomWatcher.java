@@ -17,17 +17,22 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Publishes {@code /tasks/oom} when a started container's cgroup hits its memory limit: on cgroup v1 through
- * an eventfd registered for {@code memory.oom_control} in {@code cgroup.event_control}; on cgroup v2 through
- * inotify on {@code memory.events}, when its {@code oom_kill} counter grows. One {@link OomWatch} (a platform
- * thread) per container, ended when the container is deleted or its cgroup goes away.
+ * Publishes {@code /tasks/oom} for each OOM kill in a container's memory cgroup, exactly once, and before the
+ * {@code /tasks/exit} of an exit the kill caused. Two sources report the cgroup's OOM kill counter
+ * ({@code memory.events} on cgroup v2, {@code memory.oom_control} on v1) to the container's {@link OomAccount}:
+ * an {@link OomWatch} (a platform thread: an eventfd registered for {@code memory.oom_control} on v1, inotify on
+ * {@code memory.events} on v2) as OOMs happen, and the exit check when a process of the container is reaped,
+ * before its exit is published (the kernel counts a kill before it sends the victim SIGKILL).
  *
- * <p>The cgroup is found when the container is created, from its init's {@code /proc/PID/cgroup} while
- * {@code runc init} waits to be started, as the Go shim does: once a process has exited, the kernel reports
- * the hierarchy roots for it, and a watch on a root would never end (nor belong to the container).
+ * <p>The watch starts when the container is created, while {@code runc init} waits in the container's cgroups
+ * to be started (its {@code /proc/PID/cgroup} names them, as the Go shim reads them; once a process has exited,
+ * the kernel reports the hierarchy roots for it, and a watch on a root would never end nor belong to the
+ * container), so an OOM in the container's first milliseconds is not missed. What the watch sees is published
+ * once the start event is out ({@link #started}). The watch and the account end when the container is deleted.
  */
 public final class OomWatcher implements ContainerWatch, Managed {
     private static final Logger LOG = LoggerFactory.getLogger(OomWatcher.class);
@@ -35,10 +40,8 @@ public final class OomWatcher implements ContainerWatch, Managed {
     private final Posix posix;
     private final TaskEvents events;
     private final Path cgroupRoot;
-    /** The memory cgroup of each created, not yet started container. */
-    private final Map<String, Target> created = new ConcurrentHashMap<>();
-    /** The watch of each started container, stopped when it is removed. */
-    private final Map<String, OomWatch> watched = new ConcurrentHashMap<>();
+    /** The OOM monitoring of each created container, ended when it is removed. */
+    private final Map<String, Monitored> monitored = new ConcurrentHashMap<>();
 
     public OomWatcher(Posix posix, TaskEvents events) {
         this(posix, events, Path.of("/sys/fs/cgroup"));
@@ -52,52 +55,113 @@ public final class OomWatcher implements ContainerWatch, Managed {
 
     /** The memory cgroup to watch: a v1 memory controller dir, or a v2 unified dir. */
     record Target(Path dir, boolean unified) {
+        /** The cgroup's OOM kill counter; empty when it cannot be read. */
+        OptionalLong kills() {
+            return unified ? OomKills.read(dir.resolve("memory.events")) : OomKills.readV1(dir);
+        }
+    }
+
+    /** One container's cgroup, its account of kills, and its watch (null when it could not be set up). */
+    private record Monitored(Target target, OomAccount account, OomWatch watch) {
+        void stop() {
+            if (watch != null) {
+                watch.stop();
+            }
+        }
     }
 
     @Override
     public void created(Container container) {
         int pid = container.init().pid();
         if (pid > 0) {
-            memoryCgroupOf(pid).ifPresent(target -> created.put(container.id(), target));
+            memoryCgroupOf(pid).ifPresent(target -> monitor(container.id(), target));
+            if (container.init().status() == ProcessStatus.DELETED) {
+                removed(container); // deleted while its watch was being set up
+            }
         }
     }
 
+    /** The start event is out (called after it was published): what the watch saw is published from now on. */
     @Override
     public void started(Container container) {
-        Target target = created.remove(container.id());
-        if (target == null && container.init().pid() > 0) {
-            target = memoryCgroupOf(container.init().pid()).orElse(null); // restored from a checkpoint
+        if (!monitored.containsKey(container.id()) && container.init().pid() > 0) {
+            // restored from a checkpoint: no runc init to read the cgroup from on create
+            memoryCgroupOf(container.init().pid()).ifPresent(target -> monitor(container.id(), target));
         }
-        if (target != null) {
-            watch(container.id(), target);
-        }
+        open(container.id());
         if (container.init().status() == ProcessStatus.DELETED) {
             removed(container); // deleted while its watch was being set up
         }
     }
 
-    /** Watches the memory cgroup of live process {@code pid} and publishes OOM events for container {@code id}. */
-    void watch(String id, int pid) {
-        memoryCgroupOf(pid).ifPresent(target -> watch(id, target));
+    /** A process of the container was reaped: every OOM kill so far is published before its exit. */
+    @Override
+    public void exiting(Container container) {
+        settle(container.id());
     }
 
-    private void watch(String id, Target target) {
-        if (watched.containsKey(id)) {
-            return;
+    /** Watches the memory cgroup of live process {@code pid} for container {@code id}, published at once. */
+    void watch(String id, int pid) {
+        memoryCgroupOf(pid).ifPresent(target -> {
+            monitor(id, target);
+            open(id);
+        });
+    }
+
+    /** Starts monitoring container {@code id} in {@code target} (a no-op when it is monitored already). */
+    void monitor(String id, Target target) {
+        monitored(id, target);
+    }
+
+    /** Container {@code id}'s start event is out: publishes what its watch saw, and from now on as it sees it. */
+    void open(String id) {
+        Monitored m = monitored.get(id);
+        if (m != null) {
+            m.account().open(m.target().kills());
         }
-        OomWatch watch;
+    }
+
+    /** A process of container {@code id} was reaped: publishes every OOM kill its cgroup counted so far. */
+    void settle(String id) {
+        Monitored m = monitored.get(id);
+        if (m != null) {
+            m.account().settle(m.target().kills());
+        }
+    }
+
+    private Monitored monitored(String id, Target target) {
+        Monitored existing = monitored.get(id);
+        if (existing != null) {
+            return existing;
+        }
+        OomAccount account = new OomAccount(target.kills().orElse(0), () -> events.oom(id));
+        OomWatch.Listener listener = new OomWatch.Listener() {
+            @Override
+            public void killsSeen(long kills) {
+                account.seen(kills);
+            }
+
+            @Override
+            public void oomWithoutKill() {
+                account.seenWithoutKill();
+            }
+        };
+        OomWatch watch = null;
         try {
             watch = target.unified()
-                    ? OomWatch.v2(id, target.dir(), posix, () -> events.oom(id))
-                    : OomWatch.v1(id, target.dir(), posix, () -> events.oom(id));
+                    ? OomWatch.v2(id, target.dir(), posix, listener)
+                    : OomWatch.v1(id, target.dir(), posix, listener);
         } catch (PosixException | IOException e) {
             LOG.warn("failed to watch container for OOM container={} cgroup={} error={}", id, target.dir(),
-                    e.getMessage());
-            return;
+                    e.getMessage()); // the exit check still reports the kills that end its processes
         }
-        if (watched.putIfAbsent(id, watch) != null) {
-            watch.stop();
+        Monitored m = new Monitored(target, account, watch);
+        Monitored raced = monitored.putIfAbsent(id, m);
+        if (raced != null) {
+            m.stop();
+            return raced;
         }
+        return m;
     }
 
     /** The memory cgroup of {@code pid}, unless it has none of its own (a hierarchy root, or no process). */
@@ -121,21 +185,16 @@ public final class OomWatcher implements ContainerWatch, Managed {
 
     /** Stops watching container {@code id}; its thread ends even while its cgroup stays. */
     void unwatch(String id) {
-        created.remove(id);
-        OomWatch watch = watched.remove(id);
-        if (watch != null) {
-            watch.stop();
+        Monitored m = monitored.remove(id);
+        if (m != null) {
+            m.stop();
         }
     }
 
     @Override
     public void close() {
-        created.clear();
-        for (String id : watched.keySet()) {
-            OomWatch watch = watched.remove(id);
-            if (watch != null) {
-                watch.stop();
-            }
+        for (String id : monitored.keySet()) {
+            unwatch(id);
         }
     }
 }

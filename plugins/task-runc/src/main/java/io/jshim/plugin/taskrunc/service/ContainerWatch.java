@@ -3,13 +3,16 @@ package io.jshim.plugin.taskrunc.service;
 import io.jshim.plugin.taskrunc.container.Container;
 import java.util.List;
 
-/** Told when a container is created, started and removed (OOM monitoring hooks in here). */
+/** Told when a container is created, started and removed, and when its processes exit (OOM monitoring hooks in). */
 public interface ContainerWatch {
     /** The container was created: its init ({@code runc init}) waits in the container's cgroups to be started. */
     void created(Container container);
 
-    /** The container's init was started (it may have exited already). */
+    /** The container's init was started and its start event published (it may have exited already). */
     void started(Container container);
+
+    /** A process of the container was reaped; its exit is published once this returns. */
+    void exiting(Container container);
 
     /** The container was deleted. */
     void removed(Container container);
@@ -29,6 +32,11 @@ public interface ContainerWatch {
             }
 
             @Override
+            public void exiting(Container container) {
+                each.forEach(watch -> watch.exiting(container));
+            }
+
+            @Override
             public void removed(Container container) {
                 each.forEach(watch -> watch.removed(container));
             }
@@ -43,6 +51,10 @@ public interface ContainerWatch {
 
         @Override
         public void started(Container container) {
+        }
+
+        @Override
+        public void exiting(Container container) {
         }
 
         @Override

@@ -100,8 +100,8 @@ public final class RuncTasks {
                     held.forEach(handler -> window.started(init.pid(), handler));
                     throw e;
                 }
-                watch.started(c);
                 events.started(c.id(), init.pid());
+                watch.started(c); // after the start event: the OOM watch publishes only after it
                 if (restoring) {
                     window.started(init.pid(), exit -> onExit(c, init, exit));
                 } else {
@@ -252,6 +252,7 @@ public final class RuncTasks {
     }
 
     private void handleExit(Container c, ContainerProcess p, Exit exit) {
+        watch.exiting(c); // an OOM kill that caused this exit is published before it, on every cgroup version
         if (p instanceof InitProcess init) {
             if (!c.spec().ownPidNamespace()) {
                 try {

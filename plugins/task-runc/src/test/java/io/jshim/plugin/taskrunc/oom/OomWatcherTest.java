@@ -152,6 +152,68 @@ class OomWatcherTest {
         assertThat(watchThreadAlive("oom-c4")).isFalse();
     }
 
+    @Test
+    void theKillOfAReapedProcessIsQueuedWhenTheExitCheckReturnsAndPublishedOnce() throws Exception {
+        startInCgroup("exec dd if=/dev/zero of=/dev/null bs=64M count=1");
+        watcher.monitor("c5", new OomWatcher.Target(cgroup, false));
+        watcher.open("c5");
+
+        go();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue(); // reaped
+        assertThat(process.exitValue()).isEqualTo(137);
+        watcher.settle("c5"); // what the shim does before it publishes the exit
+
+        assertThat(published.poll()).as("queued when the exit check returned")
+                .isEqualTo(TaskOOM.newBuilder().setContainerId("c5").build());
+        watcher.unwatch("c5");
+        for (int i = 0; i < 250 && watchThreadAlive("oom-c5"); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(watchThreadAlive("oom-c5")).as("watch thread ends on unwatch").isFalse();
+        assertThat(published).as("one kill, one event, once the watch ended").isEmpty();
+    }
+
+    @Test
+    void aKillInANestedCgroupWithoutALimitOfItsOwnIsTheContainersAndPublishedOnce() throws Exception {
+        Path nested = Files.createDirectory(cgroup.resolve("nested"));
+        try {
+            process = new ProcessBuilder("sh", "-c", "echo $$ > " + nested.resolve("cgroup.procs")
+                    + "; read go; exec dd if=/dev/zero of=/dev/null bs=64M count=1")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String pid = Long.toString(process.pid());
+            for (int i = 0; i < 100 && !Files.readString(nested.resolve("cgroup.procs")).lines().toList().contains(pid);
+                 i++) {
+                Thread.sleep(20);
+            }
+            watcher.monitor("c6", new OomWatcher.Target(cgroup, false));
+            watcher.open("c6");
+
+            go();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isEqualTo(137);
+            watcher.settle("c6");
+
+            assertThat(Files.readString(nested.resolve("memory.oom_control")).lines())
+                    .as("v1 counts the kill in the victim's own cgroup").contains("oom_kill 1");
+            assertThat(Files.readString(cgroup.resolve("memory.oom_control")).lines()).contains("oom_kill 0");
+            assertThat(published.poll()).isEqualTo(TaskOOM.newBuilder().setContainerId("c6").build());
+            watcher.unwatch("c6");
+            for (int i = 0; i < 250 && watchThreadAlive("oom-c6"); i++) {
+                Thread.sleep(20);
+            }
+            assertThat(watchThreadAlive("oom-c6")).isFalse();
+            assertThat(published).as("one kill, one event, once the watch ended").isEmpty();
+        } finally {
+            for (int i = 0; i < 50 && Files.exists(nested); i++) {
+                try {
+                    Files.delete(nested);
+                } catch (java.io.IOException stillBusy) {
+                    Thread.sleep(100);
+                }
+            }
+        }
+    }
+
     private static boolean watchThreadAlive(String name) {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name));
     }
