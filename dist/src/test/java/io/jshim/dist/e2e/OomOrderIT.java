@@ -3,7 +3,6 @@ package io.jshim.dist.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jshim.dist.testing.ShimUnderTest;
-import io.jshim.testing.containerd.BusyboxRootfs;
 import io.jshim.testing.containerd.ContainerRun;
 import io.jshim.testing.containerd.CtrEvent;
 import io.jshim.testing.containerd.CtrEvents;
@@ -100,9 +99,6 @@ class OomOrderIT extends E2eBase {
    */
   private static List<Outcome> rounds(ShimUnderTest shim, String purpose, int rounds, int perRound, String... command)
       throws Exception {
-    // built here, not on first use inside the concurrent starts: virtual threads waiting on its class initialisation
-    // pin both carriers, and the build's own reader of `busybox --list` then never runs (a rootfs without applets)
-    BusyboxRootfs.path();
     List<Outcome> outcomes = new ArrayList<>();
     try (CtrEvents events = ctr.events(); ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int round = 0; round < rounds; round++) {

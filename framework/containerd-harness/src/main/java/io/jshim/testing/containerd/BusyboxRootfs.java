@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A minimal root filesystem made of the static busybox ({@code /bin/busybox}, Debian's busybox-static): the
@@ -21,13 +22,13 @@ public final class BusyboxRootfs {
 
   private BusyboxRootfs() {}
 
-  private static final class Holder {
-    static final Path ROOTFS = build();
-
-    static {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(ROOTFS), "busybox-rootfs-cleanup"));
-    }
-  }
+  /*
+   * Not the holder idiom: virtual threads waiting for a class initialiser pin their carriers, and the build reads
+   * busybox's output on a virtual thread - with two carriers, a few tests asking at once starved that reader and
+   * got a rootfs without applets. A ReentrantLock parks a waiting virtual thread instead.
+   */
+  private static final ReentrantLock LOCK = new ReentrantLock();
+  private static Path built; // guarded by LOCK
 
   private static void deleteQuietly(Path dir) {
     try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
@@ -41,7 +42,17 @@ public final class BusyboxRootfs {
 
   /** @return the rootfs directory, built on first use */
   public static Path path() {
-    return Holder.ROOTFS;
+    LOCK.lock();
+    try {
+      if (built == null) {
+        Path rootfs = build();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(rootfs), "busybox-rootfs-cleanup"));
+        built = rootfs;
+      }
+      return built;
+    } finally {
+      LOCK.unlock();
+    }
   }
 
   /**
