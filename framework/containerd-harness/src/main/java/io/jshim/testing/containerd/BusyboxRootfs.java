@@ -8,7 +8,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A minimal root filesystem made of the static busybox ({@code /bin/busybox}, Debian's busybox-static): the
@@ -22,13 +21,11 @@ public final class BusyboxRootfs {
 
   private BusyboxRootfs() {}
 
-  /*
-   * Not the holder idiom: virtual threads waiting for a class initialiser pin their carriers, and the build reads
-   * busybox's output on a virtual thread - with two carriers, a few tests asking at once starved that reader and
-   * got a rootfs without applets. A ReentrantLock parks a waiting virtual thread instead.
-   */
-  private static final ReentrantLock LOCK = new ReentrantLock();
-  private static Path built; // guarded by LOCK
+  private static final OnceBuilt<Path> ROOTFS = new OnceBuilt<>(() -> {
+    Path rootfs = build();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(rootfs), "busybox-rootfs-cleanup"));
+    return rootfs;
+  });
 
   private static void deleteQuietly(Path dir) {
     try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
@@ -42,17 +39,7 @@ public final class BusyboxRootfs {
 
   /** @return the rootfs directory, built on first use */
   public static Path path() {
-    LOCK.lock();
-    try {
-      if (built == null) {
-        Path rootfs = build();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(rootfs), "busybox-rootfs-cleanup"));
-        built = rootfs;
-      }
-      return built;
-    } finally {
-      LOCK.unlock();
-    }
+    return ROOTFS.get();
   }
 
   /**
