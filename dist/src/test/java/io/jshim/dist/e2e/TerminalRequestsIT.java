@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
+import io.jshim.api.task.v2.CloseIORequest;
 import io.jshim.api.task.v2.DeleteRequest;
 import io.jshim.api.task.v2.ExecProcessRequest;
 import io.jshim.api.task.v2.ResizePtyRequest;
@@ -19,12 +20,18 @@ import io.jshim.ttrpc.TtrpcClient;
 import io.jshim.ttrpc.TtrpcException;
 import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -45,18 +52,7 @@ class TerminalRequestsIT extends E2eBase {
     Path stdout = workDir.resolve(id + "-tty.out");
     mkfifo(stdout);
     ByteArrayOutputStream output = new ByteArrayOutputStream();
-    Thread reader = Thread.ofPlatform().daemon().start(() -> {
-      try (InputStream in = new FileInputStream(stdout.toFile())) {
-        byte[] chunk = new byte[4096];
-        for (int n; (n = in.read(chunk)) > 0; ) {
-          synchronized (output) {
-            output.write(chunk, 0, n);
-          }
-        }
-      } catch (IOException ignored) {
-        // ends with the FIFO
-      }
-    });
+    Thread reader = readInto(stdout, output);
     try (TtrpcClient client = TtrpcClient.connect(shimSocket(id))) {
       TaskTtrpc.TaskBlockingStub task = TaskTtrpc.newBlockingStub(client);
       task.exec(ExecProcessRequest.newBuilder().setId(id).setExecId("tty").setTerminal(true)
@@ -69,6 +65,51 @@ class TerminalRequestsIT extends E2eBase {
           .as("the exec's output names its terminal: %s", text(output)).isTrue();
       task.delete(DeleteRequest.newBuilder().setId(id).setExecId("tty").build());
     } finally {
+      reader.interrupt();
+      remove(id);
+    }
+  }
+
+  /**
+   * Item 1 for a terminal: after CloseIO and the client's close, the input is copied and the terminal hung up, as
+   * the Go shim releases the console when its stdin copy ends; {@code cat} on the terminal then ends. jrunc used to
+   * keep the terminal open: the process waited for input forever.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("shims")
+  void closeIoOfATerminalExecHangsTheTerminalUpAfterItsInput(ShimUnderTest shim) throws Exception {
+    String id = startSleeper(shim, "ttyclose");
+    Path stdin = workDir.resolve(id + "-tty.in");
+    Path stdout = workDir.resolve(id + "-tty.out");
+    mkfifo(stdin);
+    mkfifo(stdout);
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    Thread reader = readInto(stdout, output);
+    ExecutorService waiter = Executors.newVirtualThreadPerTaskExecutor();
+    try (TtrpcClient client = TtrpcClient.connect(shimSocket(id))) {
+      TaskTtrpc.TaskBlockingStub task = TaskTtrpc.newBlockingStub(client);
+      task.exec(ExecProcessRequest.newBuilder().setId(id).setExecId("cat").setTerminal(true)
+          .setStdin(stdin.toString()).setStdout(stdout.toString()).setSpec(spec("{\"args\":[\"/bin/cat\"],\"cwd\":\"/\","
+              + "\"env\":[\"PATH=/bin\"],\"user\":{\"uid\":0,\"gid\":0},\"terminal\":true}")).build());
+      task.start(StartRequest.newBuilder().setId(id).setExecId("cat").build());
+      Future<WaitResponse> exit = waiter.submit(() -> task.wait(WaitRequest.newBuilder().setId(id).setExecId("cat").build()));
+      try (OutputStream in = new FileOutputStream(stdin.toFile())) {
+        in.write("from-the-client\n".getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        assertThat(await(() -> text(output).contains("from-the-client"), Duration.ofSeconds(20)))
+            .as("the terminal echoed the input: %s", text(output)).isTrue();
+        task.closeIO(CloseIORequest.newBuilder().setId(id).setExecId("cat").setStdin(true).build());
+      }
+      WaitResponse exited;
+      try {
+        exited = exit.get(30, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        throw new AssertionError("cat still runs 30 s after CloseIO and the client's close: its terminal was not hung up");
+      }
+      assertThat(exited.hasExitedAt()).isTrue();
+      task.delete(DeleteRequest.newBuilder().setId(id).setExecId("cat").build());
+    } finally {
+      waiter.shutdownNow();
       reader.interrupt();
       remove(id);
     }
@@ -101,6 +142,22 @@ class TerminalRequestsIT extends E2eBase {
 
   private static Any spec(String json) {
     return Any.newBuilder().setTypeUrl(PROCESS_SPEC).setValue(ByteString.copyFrom(json, StandardCharsets.UTF_8)).build();
+  }
+
+  /** Copies what the FIFO at {@code path} delivers into {@code output} on a daemon thread. */
+  private static Thread readInto(Path path, ByteArrayOutputStream output) {
+    return Thread.ofPlatform().daemon().start(() -> {
+      try (InputStream in = new FileInputStream(path.toFile())) {
+        byte[] chunk = new byte[4096];
+        for (int n; (n = in.read(chunk)) > 0; ) {
+          synchronized (output) {
+            output.write(chunk, 0, n);
+          }
+        }
+      } catch (IOException ignored) {
+        // ends with the FIFO
+      }
+    });
   }
 
   private static String text(ByteArrayOutputStream output) {
