@@ -20,8 +20,8 @@ import java.util.Objects;
 
 /**
  * Builds the {@link ProcessIo} of a process from what the client asked for, like the Go shim's
- * {@code createIO}: FIFO paths (opened read-write and non-blocking first, so that opening never waits for the
- * client), {@code file://PATH} (stdout and stderr appended to one file), {@code binary://PATH?k=v} (a logging
+ * {@code createIO}: FIFO paths (output FIFOs opened read-write and non-blocking first, so that opening never waits
+ * for the client; the stdin FIFO as a reader plus the shim's own writer, see {@link StdinFifo}), {@code file://PATH} (stdout and stderr appended to one file), {@code binary://PATH?k=v} (a logging
  * binary reading the pipes as fds 3 and 4 and closing fd 5 when ready), or nothing.
  */
 public final class StdioFactory {
