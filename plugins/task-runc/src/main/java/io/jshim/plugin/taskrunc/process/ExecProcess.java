@@ -24,13 +24,15 @@ public final class ExecProcess extends ContainerProcess {
     private final Posix posix;
 
     /**
-     * @param specJson the OCI process spec (JSON) from the Exec request
+     * @param specJson the OCI process spec (JSON) from the Exec request; its {@code terminal} is set from
+     *                 {@code stdio}'s, as the Go shim does
+     * @throws TaskException.InvalidArgument when the spec is not a JSON object
      */
     public ExecProcess(String execId, InitProcess parent, byte[] specJson, StdioPaths stdio, ConsoleSockets consoles,
                        Posix posix) {
         super(execId, stdio, new Lifecycle(false, ProcessStatus.CREATED));
         this.parent = Objects.requireNonNull(parent, "parent is null");
-        this.specJson = specJson.clone();
+        this.specJson = ExecSpec.withTerminal(execId, specJson, stdio.terminal());
         this.consoles = Objects.requireNonNull(consoles, "consoles is null");
         this.posix = Objects.requireNonNull(posix, "posix is null");
     }

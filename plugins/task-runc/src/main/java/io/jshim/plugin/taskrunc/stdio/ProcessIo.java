@@ -23,12 +23,14 @@ public interface ProcessIo extends AutoCloseable {
      */
     boolean awaitOutputCopied(Duration timeout) throws InterruptedException;
 
-    /** Closes the process's stdin (CloseIO). */
+    /**
+     * CloseIO: closes the shim's own writer of the stdin FIFO. The process still receives everything the client
+     * wrote, then EOF once the client closed its end too (a terminal is then hung up, as with the Go shim).
+     */
     void closeStdin();
 
-    /** Resizes the process's terminal (ResizePty). */
+    /** Resizes the process's terminal (ResizePty); a process without one ignores it, as with the Go shim. */
     default void resizePty(int width, int height) {
-        throw new io.jshim.plugin.taskrunc.error.TaskException.FailedPrecondition("process does not have a terminal");
     }
 
     /** Takes the pty master runc sent over the console socket and starts copying it. */

@@ -20,8 +20,8 @@ import java.util.Objects;
 
 /**
  * Builds the {@link ProcessIo} of a process from what the client asked for, like the Go shim's
- * {@code createIO}: FIFO paths (opened read-write and non-blocking first, so that opening never waits for the
- * client), {@code file://PATH} (stdout and stderr appended to one file), {@code binary://PATH?k=v} (a logging
+ * {@code createIO}: FIFO paths (output FIFOs opened read-write and non-blocking first, so that opening never waits
+ * for the client; the stdin FIFO as a reader plus the shim's own writer, see {@link StdinFifo}), {@code file://PATH} (stdout and stderr appended to one file), {@code binary://PATH?k=v} (a logging
  * binary reading the pipes as fds 3 and 4 and closing fd 5 when ready), or nothing.
  */
 public final class StdioFactory {
@@ -68,9 +68,9 @@ public final class StdioFactory {
     private ProcessIo openTerminal(String processId, StdioPaths paths) {
         List<Integer> opened = new ArrayList<>();
         try {
-            int in = paths.stdin().isEmpty() ? -1 : track(opened, openFifo(paths.stdin()));
+            StdinFifo in = paths.stdin().isEmpty() ? null : stdinFifo(paths.stdin(), opened);
             int out = paths.stdout().isEmpty() ? -1 : track(opened, openFifo(paths.stdout()));
-            return new TerminalIo(posix, processId, in, out, opened);
+            return new TerminalIo(posix, processId, in, out);
         } catch (PosixException e) {
             opened.forEach(this::closeQuietly);
             throw new TaskException.Unknown("failed to open console fifos of process " + processId + ": "
@@ -80,12 +80,11 @@ public final class StdioFactory {
 
     private ProcessIo fifoIo(String processId, StdioPaths paths, List<Integer> opened, IoOwner owner)
             throws IOException {
-        PipeIo.Stream in = null;
+        PipeIo.Input in = null;
         PipeIo.Stream out = null;
         PipeIo.Stream err = null;
         if (!paths.stdin().isEmpty()) {
-            int fifo = track(opened, openFifo(paths.stdin()));
-            in = new PipeIo.Stream(pipe(opened, owner), fifo);
+            in = new PipeIo.Input(pipe(opened, owner), stdinFifo(paths.stdin(), opened));
         }
         if (!paths.stdout().isEmpty()) {
             int fifo = track(opened, openFifo(paths.stdout()));
@@ -95,7 +94,7 @@ public final class StdioFactory {
             int fifo = track(opened, openFifo(paths.stderr()));
             err = new PipeIo.Stream(pipe(opened, owner), fifo);
         }
-        return new PipeIo(posix, processId, in, out, err, destinationsOnly(opened, in, out, err));
+        return new PipeIo(posix, processId, in, out, err);
     }
 
     private ProcessIo fileIo(String processId, StdioPaths paths, URI uri, List<Integer> opened, IoOwner owner)
@@ -108,12 +107,11 @@ public final class StdioFactory {
                 FileCalls.O_WRONLY | FileCalls.O_APPEND | FileCalls.O_CREAT | FileCalls.O_CLOEXEC, 0644));
         PipeIo.Stream out = new PipeIo.Stream(pipe(opened, owner), fd);
         PipeIo.Stream err = new PipeIo.Stream(pipe(opened, owner), fd);
-        PipeIo.Stream in = null;
+        PipeIo.Input in = null;
         if (!paths.stdin().isEmpty()) {
-            int fifo = track(opened, openFifo(paths.stdin()));
-            in = new PipeIo.Stream(pipe(opened, owner), fifo);
+            in = new PipeIo.Input(pipe(opened, owner), stdinFifo(paths.stdin(), opened));
         }
-        return new PipeIo(posix, processId, in, out, err, destinationsOnly(opened, in, out, err));
+        return new PipeIo(posix, processId, in, out, err);
     }
 
     private ProcessIo binaryIo(String namespace, String containerId, String processId, URI uri,
@@ -144,7 +142,7 @@ public final class StdioFactory {
         closeQuietly(err.readFd());
         opened.remove((Integer) err.readFd());
         return new PipeIo(posix, processId, null, new PipeIo.Stream(new PipeFds(-1, out.writeFd()), -1),
-                new PipeIo.Stream(new PipeFds(-1, err.writeFd()), -1), List.of());
+                new PipeIo.Stream(new PipeFds(-1, err.writeFd()), -1));
     }
 
     private static Map<String, String> queryArgs(URI uri) {
@@ -166,17 +164,15 @@ public final class StdioFactory {
         return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** The fds PipeIo must close besides the pipe read ends it already tracks. */
-    private static List<Integer> destinationsOnly(List<Integer> opened, PipeIo.Stream... streams) {
-        List<Integer> rest = new ArrayList<>(opened);
-        for (PipeIo.Stream s : streams) {
-            if (s != null) {
-                rest.remove((Integer) s.pipe().readFd());
-                rest.remove((Integer) s.pipe().writeFd());
-            }
-        }
-        // the stdin pipe's write end is owned by PipeIo itself (closeStdin)
-        return rest.stream().distinct().toList();
+    /**
+     * Opens the client's stdin FIFO as {@link StdinFifo} (reader, then the shim's writer); both fds are tracked
+     * in {@code opened} for the clean-up of a failed open.
+     */
+    private StdinFifo stdinFifo(String path, List<Integer> opened) {
+        StdinFifo fifo = StdinFifo.open(posix, Path.of(path));
+        opened.add(fifo.reader());
+        opened.add(fifo.writer());
+        return fifo;
     }
 
     private int openFifo(String path) {

@@ -5,59 +5,82 @@ import io.jshim.posix.Posix;
 import io.jshim.posix.PosixException;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The stdio of a process with a terminal: runc sends the pty master over the console socket; the shim copies
  * master -&gt; stdout FIFO and stdin FIFO -&gt; master, and resizes it with TIOCSWINSZ.
- * {@link #attach} is called once, before any other method but {@link #childStdio()}.
+ * <p>
+ * As the Go shim, when the stdin copy ends (CloseIO closed the shim's writer of the stdin FIFO and the client its
+ * end, and everything written was copied; or the terminal broke) the console is released: the output copy stops
+ * once the master is idle, and the master is closed, which hangs the terminal up (SIGHUP to the process).
+ * The master is closed by whoever releases it last (the console itself, each copy, a resize in progress), so no
+ * thread ever uses a closed, possibly reused, fd number. {@link #attachConsole} is called at most once.
  */
 final class TerminalIo implements ProcessIo {
     private final Posix posix;
     private final String name;
-    private final int stdinFifo;
+    private final StdinFifo stdin;
     private final int stdoutFifo;
-    /** Fds still to close; an fd leaves the set exactly once, so that a reused fd number is never closed. */
-    private final java.util.Set<Integer> ownedFds = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final CountDownLatch outputDone = new CountDownLatch(1);
-    private final AtomicBoolean stdinClosed = new AtomicBoolean();
+    /** Set once the console was released: the output copy stops when the master is idle. */
+    private final AtomicBoolean hungUp = new AtomicBoolean();
+    /** Set by {@link #close()}: the stdin copy stops once the FIFO is idle. */
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** The pty master; written once by attach, before the copies start. */
+    /** Holders of the master: the console until hung up, each running copy, each resize in progress. */
+    private final AtomicInteger masterHolders = new AtomicInteger();
+    /** The pty master; written once by attachConsole, before the copies start. */
     private volatile int master = -1;
 
-    TerminalIo(Posix posix, String name, int stdinFifo, int stdoutFifo, List<Integer> ownedFds) {
+    /**
+     * @param stdin      the client's stdin FIFO, or null
+     * @param stdoutFifo the client's stdout FIFO ({@code -1}: none)
+     */
+    TerminalIo(Posix posix, String name, StdinFifo stdin, int stdoutFifo) {
         this.posix = posix;
         this.name = name;
-        this.stdinFifo = stdinFifo;
+        this.stdin = stdin;
         this.stdoutFifo = stdoutFifo;
-        this.ownedFds.addAll(ownedFds);
     }
 
     /** Takes ownership of the pty master and starts copying. */
     @Override
     public void attachConsole(int masterFd) {
         this.master = masterFd;
+        // published after the fd: a resize that finds holders finds the fd
+        masterHolders.set(1 + (stdoutFifo >= 0 ? 1 : 0) + (stdin != null ? 1 : 0));
         if (stdoutFifo >= 0) {
             // like the Go shim, the stdout FIFO is closed once the console's output is copied: readers see EOF
-            new FdCopy(posix, name + "-console-out", masterFd, stdoutFifo, null, outputDone,
-                    () -> closeOwned(stdoutFifo)).start();
+            new FdCopy(posix, name + "-console-out", masterFd, stdoutFifo, hungUp::get, outputDone, () -> {
+                closeQuietly(stdoutFifo);
+                releaseMaster();
+            }).start();
         } else {
             outputDone.countDown();
         }
-        if (stdinFifo >= 0) {
-            new FdCopy(posix, name + "-console-in", stdinFifo, masterFd, stdinClosed::get, null, null).start();
+        if (stdin != null) {
+            new FdCopy(posix, name + "-console-in", stdin.reader(), masterFd, closed::get, null, () -> {
+                stdin.closeReader();
+                hangUp();
+                releaseMaster();
+            }).start();
         }
     }
 
+    /** Resizes the terminal; a no-op before it is attached or after it was hung up (Go answers OK). */
     @Override
     public void resizePty(int width, int height) {
-        if (master < 0) {
-            throw new IllegalStateException("terminal of " + name + " not attached");
+        if (!acquireMaster()) {
+            return;
         }
-        posix.setWindowSize(master, height, width);
+        try {
+            posix.setWindowSize(master, height, width);
+        } finally {
+            releaseMaster();
+        }
     }
 
     @Override
@@ -74,25 +97,55 @@ final class TerminalIo implements ProcessIo {
         return master < 0 || outputDone.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** CloseIO: closes the shim's writer of the stdin FIFO; the copy drains it, then the console is released. */
     @Override
     public void closeStdin() {
-        stdinClosed.set(true);
+        if (stdin != null) {
+            stdin.closeWriter();
+        }
     }
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            closeStdin();
-            if (master >= 0) {
-                closeQuietly(master);
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closeStdin();
+        if (master < 0) {
+            // never attached: no copy owns anything
+            if (stdin != null) {
+                stdin.closeReader();
             }
-            List.copyOf(ownedFds).forEach(this::closeOwned);
+            if (stdoutFifo >= 0) {
+                closeQuietly(stdoutFifo);
+            }
+            return;
+        }
+        hangUp();
+    }
+
+    /** Releases the console's own hold on the master, once; the copies stop when idle. */
+    private void hangUp() {
+        if (hungUp.compareAndSet(false, true)) {
+            releaseMaster();
         }
     }
 
-    private void closeOwned(int fd) {
-        if (ownedFds.remove(fd)) {
-            closeQuietly(fd);
+    private boolean acquireMaster() {
+        while (true) {
+            int holders = masterHolders.get();
+            if (holders == 0) {
+                return false;
+            }
+            if (masterHolders.compareAndSet(holders, holders + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void releaseMaster() {
+        if (masterHolders.decrementAndGet() == 0) {
+            closeQuietly(master);
         }
     }
 
@@ -102,5 +155,10 @@ final class TerminalIo implements ProcessIo {
         } catch (PosixException ignored) {
             // already closed
         }
+    }
+
+    @Override
+    public String toString() {
+        return "TerminalIo[" + name + "]";
     }
 }
