@@ -17,17 +17,23 @@ public final class JsonValues {
     }
 
     /**
-     * Parses one JSON document.
+     * Parses one JSON document; empty or blank input is {@code null} (Jackson's tree model read it as a missing
+     * node: every member absent), not an error.
      *
      * @throws IOException when it is not JSON (the message says where)
      */
     public static Object parse(byte[] json) throws IOException {
-        return JSON.std.anyFrom(json);
+        for (byte b : json) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return JSON.std.anyFrom(json);
+            }
+        }
+        return null;
     }
 
     /** {@link #parse(byte[])} of a string. */
     public static Object parse(String json) throws IOException {
-        return JSON.std.anyFrom(json);
+        return json.isBlank() ? null : JSON.std.anyFrom(json);
     }
 
     /** The document of {@code map} (iteration order kept) as UTF-8 JSON. */

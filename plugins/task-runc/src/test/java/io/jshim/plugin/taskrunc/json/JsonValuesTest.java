@@ -31,6 +31,14 @@ class JsonValuesTest {
     }
 
     @Test
+    void blankInputIsAMissingDocumentNotAnError() throws IOException {
+        assertThat(JsonValues.parse("")).isNull();
+        assertThat(JsonValues.parse(" \n".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(JsonValues.text(JsonValues.member(JsonValues.parse(""), "status"), "")).isEmpty();
+        assertThat(JsonValues.array(JsonValues.parse(new byte[0]))).isEmpty();
+    }
+
+    @Test
     void writesMembersInOrder() throws IOException {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("binary_name", "runc");
