@@ -38,13 +38,16 @@ def mem(label, count):
 rows = []
 
 
-def row(key, what, unit, go, jrunc, target, lower_is_better=True):
+def row(key, what, unit, go, jrunc, target, lower_is_better=True, absolute=False):
+    """target: a jrunc/Go ratio, or with absolute=True a bound on jrunc's own value (in unit)."""
     ratio = jrunc / go if go and jrunc is not None else None
+    measured = jrunc if absolute else ratio
     met = None
-    if ratio is not None and target is not None:
-        met = ratio <= target if lower_is_better else ratio >= target
+    if measured is not None and target is not None:
+        met = measured <= target if lower_is_better else measured >= target
     rows.append({"key": key, "what": what, "unit": unit, "go": go, "jrunc": jrunc, "ratio": ratio,
-                 "target": target, "target_kind": "<=" if lower_is_better else ">=", "met": met})
+                 "target": target, "target_kind": "<=" if lower_is_better else ">=", "target_absolute": absolute,
+                 "met": met})
 
 
 run_go, run_jr = numbers("run_go"), numbers("run_jrunc")
@@ -72,6 +75,22 @@ st_go, st_jr = numbers("stdout_go"), numbers("stdout_jrunc")
 row("d_stdout", "stdout throughput, 512 MiB, median", "MiB/s", pct(st_go, .5), pct(st_jr, .5), 1.0, False)
 par_go, par_jr = numbers("par_go"), numbers("par_jrunc")
 row("e_parallel", "10 containers started in parallel (ctr run -d), median", "ms", pct(par_go, .5), pct(par_jr, .5), 1.5)
+
+# (g) one daemon from the inside (bench/daemon-stats.sh), absolute targets (issue 14); PSS per daemon from (c)
+daemon = [dict(kv.split("=", 1) for kv in line.split()) for line in open(os.path.join(raw, "daemon"))
+          if line.strip()] if os.path.exists(os.path.join(raw, "daemon")) else []
+def daemon_median(field, scale=1.0):
+    return statistics.median(float(d[field]) for d in daemon) * scale if daemon else None
+row("g_classes", "classes loaded, one daemon serving one container", "classes", None, daemon_median("classes"),
+    3000, absolute=True)
+row("g_live_heap", "live heap after a full GC, one daemon serving one container", "MiB", None,
+    daemon_median("live_heap_kib", 1 / 1024), 3.0, absolute=True)
+row("g_cpu", "CPU s (utime+stime) of a daemon until its container runs", "s", None, daemon_median("cpu_s"),
+    0.3, absolute=True)
+sandbox10 = memory["sandbox"]["10"]
+row("g_pss_daemon", "PSS per daemon, 10 containers, grouping=sandbox", "MiB", None,
+    sandbox10["pss_kib"] / sandbox10["processes"] / 1024 if sandbox10 and sandbox10["processes"] else None,
+    25.0, absolute=True)
 
 ttrpc = {}
 path = os.path.join(raw, "ttrpc")
@@ -121,7 +140,8 @@ lines = [f"Measured {machine['date']} on {machine['cpus']} x {machine['cpu']}, k
          f"load average {' '.join(machine['load_average'])}; {machine['containerd']}; N={n}; bench took {seconds} s.", "",
          "| measurement | unit | Go | jrunc | jrunc/Go | target | met |", "|---|---|---|---|---|---|---|"]
 for r in rows:
-    target = f"{r['target_kind']} {r['target']}x" if r["target"] is not None else "-"
+    target = "-" if r["target"] is None else \
+        f"{r['target_kind']} {r['target']}" + ("" if r.get("target_absolute") else "x")
     met = "-" if r["met"] is None else ("yes" if r["met"] else "**no**")
     lines.append(f"| {r['what']} | {r['unit']} | {fmt(r['go'])} | {fmt(r['jrunc'])} | "
                  f"{fmt(r['ratio']) + 'x' if r['ratio'] is not None else '-'} | {target} | {met} |")
@@ -151,7 +171,7 @@ for i, r in enumerate(bars):
     color = "#888" if r["met"] is None else ("#2a9d4a" if r["met"] else "#d1495b")
     svg.append(f'<text x="10" y="{y + 15}">{r["what"][:62]}</text>')
     svg.append(f'<rect x="{left}" y="{y}" width="{x(r["ratio"]) - left:.1f}" height="{bar_h}" fill="{color}"/>')
-    if r["target"] is not None:
+    if r["target"] is not None and not r.get("target_absolute"):
         svg.append(f'<line x1="{x(r["target"]):.1f}" y1="{y - 2}" x2="{x(r["target"]):.1f}" y2="{y + bar_h + 2}" stroke="#000" stroke-width="2"/>')
     svg.append(f'<text x="{x(r["ratio"]) + 4:.1f}" y="{y + 15}">{fmt(r["ratio"])}x</text>')
 svg.append("</svg>")

@@ -5,8 +5,10 @@
 #   (c) PSS/RSS per container, 10 sleepers, per grouping (sandbox, namespace; namespace also 1 -> 10 marginal)
 #   (d) stdout throughput of 512 MiB          (e) 10 containers started in parallel
 #   (f) ttrpc-java vs Go ttrpc (ttrpc-java/interop/bench.sh)
+#   (g) one jrunc daemon from the inside (bench/daemon-stats.sh): classes loaded, live heap after a full GC, CPU s
+#       until its container runs (absolute targets of issue 14, with the PSS per daemon of (c))
 # Prints a table of jrunc/Go ratios and writes bench/results/latest.json, latest.md and latest.svg.
-# Environment: N (runs for a, b; default 15), PAR_ROUNDS (default 3), STDOUT_RUNS (default 5: two runs swung the ratio by 0.2),
+# Environment: N (runs for a, b; default 15), PAR_ROUNDS (default 3), STDOUT_RUNS (default 5: two runs swung the ratio by 0.2), DAEMON_RUNS (g; default 3),
 # JSHIM_HOME (default dist/target/jshim, e.g. an installed prefix), SKIP_TTRPC=1.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,6 +16,7 @@ top=$(cd "$here/.." && pwd)
 N=${N:-15}
 PAR_ROUNDS=${PAR_ROUNDS:-3}
 STDOUT_RUNS=${STDOUT_RUNS:-5}
+DAEMON_RUNS=${DAEMON_RUNS:-3}
 JSHIM_HOME=${JSHIM_HOME:-$top/dist/target/jshim}
 GO=io.containerd.runc.v2
 JR=io.containerd.jrunc.v2
@@ -97,6 +100,16 @@ for r in $(seq "$PAR_ROUNDS"); do
     echo $(( t1 - t0 )) >> "$raw/par_$n"
     for i in $(seq 10); do remove "e-$n-$r-$i"; done
   done
+done
+
+log "(g) what one daemon costs: $DAEMON_RUNS sleepers one after the other, each read by daemon-stats.sh once ctr run -d returned"
+for i in $(seq "$DAEMON_RUNS"); do
+  run_d "$JR" "g-$i"
+  pid=$(for p in $(jrunc_pids); do tr '\0' ' ' < "/proc/$p/cmdline" | grep -q -- "-id g-$i " && [ "$(basename "$(readlink "/proc/$p/exe")")" = java ] && echo "$p"; done | head -1)
+  if [ -n "$pid" ] && "$here/daemon-stats.sh" "$pid" >> "$raw/daemon" 2>> "$raw/daemon.err"; then :; else
+    echo "bench: no per-daemon figures for g-$i (kept going): $(tail -1 "$raw/daemon.err" 2>/dev/null)" >&2
+  fi
+  remove "g-$i"
 done
 pc_stop
 

@@ -8,8 +8,9 @@ jdk=${1:?usage: jlink-runtime.sh JDK LIBDIR OUT}
 libdir=${2:?usage: jlink-runtime.sh JDK LIBDIR OUT}
 out=${3:?usage: jlink-runtime.sh JDK LIBDIR OUT}
 # jdk.unsupported: sun.misc.Signal/Unsafe (protobuf, Guice); jdk.net: SO_PEERCRED (ttrpc peer credentials);
-# jdk.jfr + jdk.management: the pprof-jfr debug plugin (JFR recordings, DiagnosticCommand MBean).
-extra="jdk.unsupported,jdk.net,jdk.jfr,jdk.management"
+# jdk.jfr + jdk.management: the pprof-jfr debug plugin (JFR recordings, DiagnosticCommand MBean);
+# jdk.jcmd (bin/jcmd, with jdk.attach): bench/daemon-stats.sh reads a running daemon's classes and live heap.
+extra="jdk.unsupported,jdk.net,jdk.jfr,jdk.management,jdk.jcmd"
 cp=$(LC_ALL=C ls "$libdir"/*.jar | tr '\n' ':')
 deps=$("$jdk/bin/jdeps" --ignore-missing-deps --multi-release 25 --print-module-deps --class-path "$cp" "$libdir"/*.jar 2>/dev/null | tail -1)
 case "$deps" in java.base*) ;; *) echo "jlink-runtime: jdeps printed no module list: $deps" >&2; exit 1 ;; esac

@@ -1,8 +1,7 @@
 package io.jshim.plugin.taskrunc.container;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jshim.plugin.taskrunc.error.TaskException;
+import io.jshim.plugin.taskrunc.json.JsonValues;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +17,6 @@ import java.util.Map;
  * @param ownPidNamespace whether {@code linux.namespaces} has a {@code pid} entry without a path
  */
 public record BundleSpec(Map<String, String> annotations, boolean ownPidNamespace) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public BundleSpec {
         annotations = Map.copyOf(annotations);
     }
@@ -31,17 +28,19 @@ public record BundleSpec(Map<String, String> annotations, boolean ownPidNamespac
      */
     public static BundleSpec read(Path bundle) {
         Path config = bundle.resolve("config.json");
-        JsonNode root;
+        Object root;
         try {
-            root = JSON.readTree(Files.readAllBytes(config));
+            root = JsonValues.parse(Files.readAllBytes(config));
         } catch (IOException e) {
             throw new TaskException.InvalidArgument("failed to read OCI spec " + config + ": " + e.getMessage(), e);
         }
         Map<String, String> annotations = new LinkedHashMap<>();
-        root.path("annotations").properties().forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
+        JsonValues.object(JsonValues.member(root, "annotations"))
+                .forEach((key, value) -> annotations.put(key, JsonValues.text(value, "null")));
         boolean ownPid = false;
-        for (JsonNode ns : root.path("linux").path("namespaces")) {
-            if ("pid".equals(ns.path("type").asText()) && ns.path("path").asText("").isEmpty()) {
+        for (Object ns : JsonValues.array(JsonValues.member(JsonValues.member(root, "linux"), "namespaces"))) {
+            if ("pid".equals(JsonValues.text(JsonValues.member(ns, "type"), ""))
+                    && JsonValues.text(JsonValues.member(ns, "path"), "").isEmpty()) {
                 ownPid = true;
             }
         }

@@ -1,8 +1,8 @@
 package io.jshim.plugin.taskrunc.container;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jshim.plugin.taskrunc.Identifiers;
 import io.jshim.plugin.taskrunc.error.TaskException;
+import io.jshim.plugin.taskrunc.json.JsonValues;
 import io.jshim.plugin.taskrunc.process.ConsoleSockets;
 import io.jshim.plugin.taskrunc.process.InitProcess;
 import io.jshim.plugin.taskrunc.runc.CheckpointOptions;
@@ -38,7 +38,6 @@ import java.util.Set;
  */
 public final class ContainerFactory {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerFactory.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The file in the bundle recording the runtime options. */
     public static final String OPTIONS_FILE = "options.json";
     /** The mode of {@link #OPTIONS_FILE}: 0600, as the Go shim writes it. */
@@ -146,7 +145,7 @@ public final class ContainerFactory {
         try (SeekableByteChannel out = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), OWNER_ONLY)) {
             Files.setPosixFilePermissions(file, OWNER_ONLY.value()); // also when it existed
-            out.write(ByteBuffer.wrap(JSON.writeValueAsBytes(json)));
+            out.write(ByteBuffer.wrap(JsonValues.write(json)));
         } catch (IOException e) {
             throw new TaskException.Unknown("failed to write runtime options of container " + request.id() + ": "
                     + e.getMessage(), e);

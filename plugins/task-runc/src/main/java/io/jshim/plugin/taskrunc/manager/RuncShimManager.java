@@ -1,7 +1,5 @@
 package io.jshim.plugin.taskrunc.manager;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.jshim.api.types.RuntimeInfo;
@@ -13,6 +11,7 @@ import io.jshim.plugin.taskrunc.container.BundleSpec;
 import io.jshim.plugin.taskrunc.container.ContainerFactory;
 import io.jshim.plugin.taskrunc.container.FailedCreateRecord;
 import io.jshim.plugin.taskrunc.container.RootfsMounter;
+import io.jshim.plugin.taskrunc.json.JsonValues;
 import io.jshim.plugin.taskrunc.options.OptionsDecoder;
 import io.jshim.plugin.taskrunc.options.RuncOptions;
 import io.jshim.plugin.taskrunc.runc.LauncherCommandRunner;
@@ -178,10 +177,12 @@ public class RuncShimManager implements ShimManager {
         Path file = bundle.resolve(ContainerFactory.OPTIONS_FILE);
         if (Files.exists(file)) {
             try {
-                JsonNode o = DeletePath.JSON.readTree(file.toFile());
-                binary = o.path("binary_name").asText("").isEmpty() ? binary : o.path("binary_name").asText();
-                root = o.path("root").asText("").isEmpty() ? root : Path.of(o.path("root").asText());
-                systemd = o.path("systemd_cgroup").asBoolean(false);
+                Object o = JsonValues.parse(Files.readAllBytes(file));
+                String binaryName = JsonValues.text(JsonValues.member(o, "binary_name"), "");
+                String rootName = JsonValues.text(JsonValues.member(o, "root"), "");
+                binary = binaryName.isEmpty() ? binary : binaryName;
+                root = rootName.isEmpty() ? root : Path.of(rootName);
+                systemd = JsonValues.bool(JsonValues.member(o, "systemd_cgroup"), false);
             } catch (IOException e) {
                 DeletePath.LOG.warn("failed to read runtime options file={} error={}", file, e.getMessage());
             }
@@ -192,10 +193,9 @@ public class RuncShimManager implements ShimManager {
 
     /**
      * What only {@code delete} uses, initialised on first use: the {@code start} action constructs this manager
-     * too and must not pay for a logging back-end (log4j2) or Jackson's object mapper.
+     * too and must not pay for a logging back-end (log4j2).
      */
     private static final class DeletePath {
         static final Logger LOG = LoggerFactory.getLogger(RuncShimManager.class);
-        static final ObjectMapper JSON = new ObjectMapper();
     }
 }

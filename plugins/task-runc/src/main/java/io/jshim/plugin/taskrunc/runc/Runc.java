@@ -1,7 +1,6 @@
 package io.jshim.plugin.taskrunc.runc;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jshim.plugin.taskrunc.json.JsonValues;
 import io.jshim.plugin.taskrunc.runc.CommandRunner.ChildStdio;
 import io.jshim.plugin.taskrunc.runc.CommandRunner.Command;
 import io.jshim.plugin.taskrunc.runc.CommandRunner.Result;
@@ -21,8 +20,6 @@ import java.util.Objects;
  * the Go shim puts after "OCI runtime create failed: ".
  */
 public final class Runc {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final RuncConfig config;
     private final CommandRunner runner;
 
@@ -128,9 +125,8 @@ public final class Runc {
     public List<Integer> ps(String id) throws RuncException {
         String out = run(List.of("ps", "--format", "json", id), null, null, null).output();
         List<Integer> pids = new ArrayList<>();
-        JsonNode node = parse(List.of("ps", id), out);
-        for (JsonNode pid : node) {
-            pids.add(pid.asInt());
+        for (Object pid : JsonValues.array(parse(List.of("ps", id), out))) {
+            pids.add(JsonValues.integer(pid, 0));
         }
         return pids;
     }
@@ -138,8 +134,9 @@ public final class Runc {
     /** {@code runc state}: status ("created", "running", "paused", "stopped") and init pid. */
     public RuncState state(String id) throws RuncException {
         String out = run(List.of("state", id), null, null, null).output();
-        JsonNode node = parse(List.of("state", id), out);
-        return new RuncState(node.path("status").asText(""), node.path("pid").asInt(0));
+        Object node = parse(List.of("state", id), out);
+        return new RuncState(JsonValues.text(JsonValues.member(node, "status"), ""),
+                JsonValues.integer(JsonValues.member(node, "pid"), 0));
     }
 
     /** {@code runc checkpoint}. */
@@ -182,9 +179,9 @@ public final class Runc {
                     continue;
                 }
                 try {
-                    JsonNode entry = JSON.readTree(line);
-                    if ("error".equals(entry.path("level").asText())) {
-                        last = entry.path("msg").asText("");
+                    Object entry = JsonValues.parse(line);
+                    if ("error".equals(JsonValues.text(JsonValues.member(entry, "level"), ""))) {
+                        last = JsonValues.text(JsonValues.member(entry, "msg"), "");
                     }
                 } catch (IOException malformed) {
                     // runc writes one JSON object per line; skip anything else
@@ -241,9 +238,9 @@ public final class Runc {
         }
     }
 
-    private JsonNode parse(List<String> what, String out) throws RuncException {
+    private Object parse(List<String> what, String out) throws RuncException {
         try {
-            return JSON.readTree(out);
+            return JsonValues.parse(out);
         } catch (IOException e) {
             throw new RuncException(commandLine(what), new IOException("unparsable output " + out.strip(), e));
         }
