@@ -1,10 +1,9 @@
 package io.jshim.plugin.taskrunc.manager;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import io.jshim.api.ContainerdAny;
+import io.jshim.plugin.taskrunc.json.JsonValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +14,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -29,7 +29,6 @@ import java.util.concurrent.TimeoutException;
  * prints no JSON object gives no features: the caller reports the rest.
  */
 final class RuntimeFeatures {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** More than any runtime's {@code features} output (runc 1.1: 3 KiB). */
     private static final int MAX_OUTPUT = 1 << 20;
 
@@ -63,12 +62,11 @@ final class RuntimeFeatures {
     /** The Any for a {@code features} output, or empty when it is not a JSON object. */
     static Optional<Any> encode(byte[] output) {
         try {
-            JsonNode tree = JSON.readTree(output);
-            if (tree == null || !tree.isObject()) {
+            if (!(JsonValues.parse(output) instanceof Map<?, ?> tree)) {
                 return Optional.empty();
             }
             return Optional.of(Any.newBuilder().setTypeUrl(ContainerdAny.OCI_FEATURES_TYPE_URL)
-                    .setValue(ByteString.copyFrom(JSON.writeValueAsBytes(tree))).build());
+                    .setValue(ByteString.copyFrom(JsonValues.write(JsonValues.object(tree)))).build());
         } catch (IOException e) {
             return Optional.empty();
         }

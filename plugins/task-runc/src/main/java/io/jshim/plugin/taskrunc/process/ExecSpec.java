@@ -1,11 +1,11 @@
 package io.jshim.plugin.taskrunc.process;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jshim.plugin.taskrunc.error.TaskException;
+import io.jshim.plugin.taskrunc.json.JsonValues;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The OCI process spec of an Exec request as runc gets it. As the Go shim ({@code spec.Terminal = r.Terminal}),
@@ -13,8 +13,6 @@ import java.io.IOException;
  * says false, and runc refuses a console socket for a process that will not allocate a tty.
  */
 final class ExecSpec {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ExecSpec() {
     }
 
@@ -23,23 +21,24 @@ final class ExecSpec {
      * @throws TaskException.InvalidArgument when the spec is not a JSON object
      */
     static byte[] withTerminal(String execId, byte[] specJson, boolean terminal) {
-        JsonNode root;
+        Object root;
         try {
-            root = JSON.readTree(specJson);
+            root = JsonValues.parse(specJson);
         } catch (IOException e) {
             throw new TaskException.InvalidArgument("failed to parse process spec of exec " + execId + ": "
                     + e.getMessage(), e);
         }
-        if (!(root instanceof ObjectNode process)) {
+        if (!(root instanceof Map<?, ?>)) {
             throw new TaskException.InvalidArgument("failed to parse process spec of exec " + execId
                     + ": not a JSON object");
         }
-        if (process.path("terminal").isBoolean() && process.get("terminal").booleanValue() == terminal) {
+        Map<String, Object> process = new LinkedHashMap<>(JsonValues.object(root));
+        if (process.get("terminal") instanceof Boolean current && current == terminal) {
             return specJson.clone();
         }
         process.put("terminal", terminal);
         try {
-            return JSON.writeValueAsBytes(process);
+            return JsonValues.write(process);
         } catch (IOException e) {
             throw new TaskException.InvalidArgument("failed to write process spec of exec " + execId + ": "
                     + e.getMessage(), e);
