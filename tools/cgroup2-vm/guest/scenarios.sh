@@ -5,7 +5,8 @@
 NS=cg2
 SCENARIOS=${SCENARIOS:-"metrics update pause-resume kill exec oom oom-order oom-pod stats-exited shim-kill"}
 
-ctr_() { timeout 120 ctr --address "$sock" --namespace "$NS" "$@"; }
+# generous: a cold JVM start of the shim took 108 s in the guest on a loaded machine (ctr run then timed out at 120 s)
+ctr_() { timeout 600 ctr --address "$sock" --namespace "$NS" "$@"; }
 run_d() { # run_d ID [ctr run options...] -- COMMAND...
   local cid=$1; shift
   local opts=()
@@ -143,7 +144,7 @@ sc_exec() {
 
 oom_common() { # container OOM killed under memory.max of its own or of its parent: /tasks/oom and exit 137
   wait_event /tasks/exit "$id" 60 || { obs="no /tasks/exit in 60 s (status $(task_status "$id"))"; order=none; return 1; }
-  sleep 2   # an OOM event published after the exit still counts here (oom-order checks the order)
+  wait_event /tasks/oom "$id" 10 || true   # an OOM event published after the exit still counts here (oom-order judges the order)
   local status oom exit_ms oom_ms
   status=$(event_json /tasks/exit "$id" | jq -r '.exit_status // 0')
   oom=$([ -n "$(event_json /tasks/oom "$id")" ] && echo yes || echo no)
