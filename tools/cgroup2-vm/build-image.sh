@@ -93,7 +93,7 @@ extract '\x28\xb5\x2f\xfd' 'zstd -dc' || extract '\xfd\x37\x7a\x58\x5a\x00' 'xz 
   || { echo "build-image: could not extract vmlinux from $vmlinuz" >&2; exit 1; }
 cp "$initrd" "$work/initrd.img"
 size_mb=$(( $(du -sm "$work/root" | cut -f1) + 1024 ))
-mkfs.ext4 -q -F -L jshim-cgroup2 -d "$work/root" "$work/rootfs.ext4" "${size_mb}M"
+mkfs.ext4 -q -F -L jshim-cgroup2 -d "$work/root" "$work/rootfs.ext4" "${size_mb}M" >&2   # stdout is the result
 rm -rf "$work/root"
 date -u +%FT%TZ > "$work/done"
 trap - EXIT
