@@ -68,14 +68,15 @@ sc_metrics() {
   local m
   m=$(ctr_ task metrics --format json "$id") || { fail "ctr task metrics failed: $m"; return; }
   echo "$m" | jq -c . | cut -c1-600
-  local pids cpu mem limit
+  local pids cpu mem limit hugetlb
   pids=$(echo "$m" | jq -r '.pids.current // "none"')
   cpu=$(echo "$m" | jq -r '.cpu.usage_usec // "none"')
   mem=$(echo "$m" | jq -r 'if (.memory.usage|type) == "number" then .memory.usage else "none" end')
   limit=$(echo "$m" | jq -r '.memory.usage_limit // "none"')
-  local obs="pids.current=$pids cpu.usage_usec=$cpu memory.usage=$mem memory.usage_limit=$limit"
+  hugetlb=$(echo "$m" | jq -r '[.hugetlb[]?.pagesize] | join(",")')   # one entry per page size, as Go's
+  local obs="pids.current=$pids cpu.usage_usec=$cpu memory.usage=$mem memory.usage_limit=$limit hugetlb=${hugetlb:-none}"
   if [ "$pids" != none ] && [ "$pids" -ge 1 ] && [ "$cpu" != none ] && [ "$cpu" -gt 0 ] && [ "$mem" != none ] \
-     && [ "$mem" -gt 0 ] && [ "$limit" = 67108864 ]; then pass "$obs"; else fail "$obs"; fi
+     && [ "$mem" -gt 0 ] && [ "$limit" = 67108864 ] && [ -n "$hugetlb" ]; then pass "$obs"; else fail "$obs"; fi
 }
 
 # Task.Update of memory, cpu and pids (through the shim's TTRPC, as containerd forwards it), read back from
