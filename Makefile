@@ -4,7 +4,7 @@ ENV := source tools/env.sh
 MVN := mvn -B -ntp
 PREFIX ?= /usr/local
 
-.PHONY: test build demo bench install uninstall deps clean
+.PHONY: test test-cgroup2 build demo bench install uninstall deps clean
 
 deps:
 	@tools/install-deps.sh
@@ -14,6 +14,12 @@ build: deps
 
 test: deps
 	@$(ENV) && $(MVN) verify
+
+# the cgroup scenarios on both shims in a pure cgroup v2 Debian guest under qemu (tools/cgroup2-vm: the guest is
+# built from Debian packages by a script and cached under .cache/cgroup2-vm; root needed)
+test-cgroup2: deps
+	@$(ENV) && $(MVN) -pl dist -am package -DskipTests
+	@tools/cgroup2-vm/run.sh
 
 demo: build
 	@$(ENV) && dist/src/demo/demo.sh

@@ -67,6 +67,15 @@ final class CgroupFiles {
         return out;
     }
 
+    /** The names of the entries of a directory, sorted; none when it cannot be read. */
+    static List<String> names(Path dir) {
+        try (var entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     static List<String> lines(Path file) {
         try {
             return Files.readAllLines(file);

@@ -11,6 +11,7 @@ import io.jshim.api.cgroups.v1.CPUUsage;
 import io.jshim.api.cgroups.v1.MemoryEntry;
 import io.jshim.api.cgroups.v1.MemoryOomControl;
 import io.jshim.api.cgroups.v1.Throttle;
+import io.jshim.api.cgroups.v2.HugeTlbStat;
 import io.jshim.api.cgroups.v2.IOEntry;
 import io.jshim.api.cgroups.v2.IOStat;
 import io.jshim.api.cgroups.v2.MemoryEvents;
@@ -21,14 +22,16 @@ import io.jshim.plugin.taskrunc.service.TaskStats;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads a container's cgroup files into containerd's metrics messages: {@code io.containerd.cgroups.v1.Metrics}
  * on cgroup v1 (memory, cpuacct/cpu, pids, blkio controllers) or {@code io.containerd.cgroups.v2.Metrics} on the
- * unified hierarchy ({@code memory.*}, {@code cpu.stat}, {@code pids.*}, {@code io.stat}). The cgroup is the one
+ * unified hierarchy ({@code memory.*}, {@code cpu.stat}, {@code pids.*}, {@code io.stat}, {@code hugetlb.*}). The cgroup is the one
  * of the container's init pid ({@code /proc/PID/cgroup}), read when the container is created (or started, for a
  * restore) and kept until it is removed, as the Go shim loads it once: Stats of a container whose init has exited
  * (not yet deleted) still reads the container's cgroup, never whatever process now has that pid.
@@ -131,7 +134,30 @@ public final class CgroupStats implements TaskStats, ContainerWatch {
                 .setPids(io.jshim.api.cgroups.v2.PidsStat.newBuilder()
                         .setCurrent(CgroupFiles.value(dir.resolve("pids.current")))
                         .setLimit(limit(CgroupFiles.value(dir.resolve("pids.max")))))
-                .setCpu(cpu).setMemory(memory).setMemoryEvents(events).setIo(ioStat).build();
+                .setCpu(cpu).setMemory(memory).setMemoryEvents(events).setIo(ioStat)
+                .addAllHugetlb(hugetlb(dir)).build();
+    }
+
+    /** One entry per page size of {@code hugetlb.<size>.current} and {@code hugetlb.<size>.max}, as Go's Stat. */
+    private static List<HugeTlbStat> hugetlb(Path dir) {
+        Map<String, HugeTlbStat.Builder> bySize = new TreeMap<>();
+        for (String name : CgroupFiles.names(dir)) {
+            String[] parts = name.split("\\.");
+            if (parts.length != 3 || !parts[0].equals("hugetlb")) {
+                continue;
+            }
+            boolean current = parts[2].equals("current");
+            if (current || parts[2].equals("max")) {
+                var stat = bySize.computeIfAbsent(parts[1], size -> HugeTlbStat.newBuilder().setPagesize(size));
+                long value = CgroupFiles.value(dir.resolve(name));
+                if (current) {
+                    stat.setCurrent(value);
+                } else {
+                    stat.setMax(limit(value));
+                }
+            }
+        }
+        return bySize.values().stream().map(HugeTlbStat.Builder::build).toList();
     }
 
     /** Metrics of the cgroup v1 directories of one container. */

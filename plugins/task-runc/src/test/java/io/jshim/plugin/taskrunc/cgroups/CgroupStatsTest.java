@@ -45,6 +45,22 @@ class CgroupStatsTest {
     }
 
     @Test
+    void readsHugetlbOfEveryPageSizeOnCgroupV2() throws Exception {
+        Path dir = root.resolve("ctr");
+        write(dir.resolve("hugetlb.2MB.current"), "4194304\n");
+        write(dir.resolve("hugetlb.2MB.max"), "max\n");
+        write(dir.resolve("hugetlb.2MB.rsvd.max"), "max\n");
+        write(dir.resolve("hugetlb.2MB.events"), "max 0\n");
+        write(dir.resolve("hugetlb.1GB.current"), "0\n");
+        write(dir.resolve("hugetlb.1GB.max"), "1073741824\n");
+        var m = new CgroupStats(root, root).v2(dir);
+        assertThat(m.getHugetlbList()).extracting(s -> s.getPagesize()).containsExactly("1GB", "2MB");
+        assertThat(m.getHugetlb(0).getMax()).isEqualTo(1073741824L);
+        assertThat(m.getHugetlb(1).getCurrent()).isEqualTo(4194304L);
+        assertThat(m.getHugetlb(1).getMax()).isEqualTo(-1L); // max: the largest uint64, as Go
+    }
+
+    @Test
     void readsCgroupV1Controllers() throws Exception {
         Path proc = root.resolve("proc-cgroup");
         write(proc, "12:memory:/ns/ctr\n5:cpu,cpuacct:/ns/ctr\n3:pids:/ns/ctr\n2:blkio:/ns/ctr\n1:name=systemd:/x\n0::/y\n");
