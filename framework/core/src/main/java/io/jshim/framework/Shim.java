@@ -47,6 +47,16 @@ public final class Shim {
     public static int execute(ShimManager manager, List<String> args, Map<String, String> env, InputStream stdin,
             PrintStream out, PrintStream err) {
         String binary = binaryName(manager.name());
+        if (SpareAction.isSpare(args, env)) {
+            try {
+                ShimConfig config = ShimConfig.load(env, Shim.class.getClassLoader());
+                return new SpareAction(manager, config, posix(config), env,
+                        (request, served) -> serveHandedOff(manager, request, served, config)).run();
+            } catch (Exception e) {
+                err.println(errorLine(manager, e));
+                return 1;
+            }
+        }
         ShimFlags flags;
         try {
             flags = ShimFlags.parse(args);
@@ -155,6 +165,29 @@ public final class Shim {
         }
     }
 
+    /**
+     * A start handed to a warm spare ({@link SpareAction}): the one-JVM start of {@link #startAndServe} with the
+     * launcher's arguments, environment, working directory (the bundle) and stdin, the OOM score taken from the
+     * launcher's pid, and the configuration the spare loaded (the launcher only hands a start to a spare of the same
+     * installation fingerprint, which includes the configuration file's identity).
+     */
+    private static int serveHandedOff(ShimManager manager, HandoffRequest request, PrintStream out, ShimConfig config)
+            throws Exception {
+        ShimFlags flags;
+        try {
+            flags = ShimFlags.parse(request.args());
+        } catch (ShimFlags.FlagException e) {
+            out.println(manager.name() + ": " + e.getMessage());
+            out.flush();
+            return 1;
+        }
+        Map<String, String> env = new java.util.HashMap<>(request.env());
+        env.put(StartAction.SERVE_ENV, "1");
+        env.put(StartAction.OOM_REFERENCE_ENV, Integer.toString(request.oomPid()));
+        return startAndServe(manager, request.args(), env, request.stdin(), out, config,
+                options(flags, env, request.cwd()));
+    }
+
     /** {@code <runtime name>: <message>}: a {@link ShimException}'s message, else the exception itself. */
     private static String errorLine(ShimManager manager, Exception e) {
         return manager.name() + ": " + (e instanceof ShimException ? e.getMessage() : e.toString());
@@ -199,7 +232,12 @@ public final class Shim {
     }
 
     private static ShimOptions options(ShimFlags flags, Map<String, String> env) throws IOException {
-        Path bundle = flags.bundle().isEmpty() ? Path.of("").toAbsolutePath() : Path.of(flags.bundle()).toAbsolutePath();
+        return options(flags, env, Path.of("").toAbsolutePath());
+    }
+
+    /** The options of {@code flags}; {@code cwd} (absolute) is the bundle without {@code -bundle}, as containerd's. */
+    private static ShimOptions options(ShimFlags flags, Map<String, String> env, Path cwd) {
+        Path bundle = flags.bundle().isEmpty() ? cwd : cwd.resolve(flags.bundle()).normalize();
         return new ShimOptions(flags.namespace(), flags.id(), bundle, flags.debug(), flags.address(),
                 flags.publishBinary(), env.getOrDefault("TTRPC_ADDRESS", ""), flags.socket(), flags.debugSocket());
     }

@@ -313,8 +313,19 @@ public final class PrivateContainerd implements AutoCloseable {
     private final List<CriRuntime> criRuntimes = new ArrayList<>();
     private Duration startTimeout = Duration.ofSeconds(30);
     private Duration stopTimeout = Duration.ofSeconds(10);
+    private final Map<String, String> environment = new java.util.LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * @param name an environment variable containerd (and so every shim it starts) gets, besides this JVM's
+     * @param value its value
+     * @return this
+     */
+    public Builder environment(String name, String value) {
+      environment.put(Objects.requireNonNull(name, "name is null"), Objects.requireNonNull(value, "value is null"));
+      return this;
+    }
 
     /** @param binary the containerd binary @return this */
     public Builder containerdBinary(Path binary) {
@@ -416,6 +427,7 @@ public final class PrivateContainerd implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(output)
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      builder.environment().putAll(environment);
       builder.environment().put("PATH", path());
       return builder.start();
     }
