@@ -27,6 +27,11 @@ public abstract class ContainerdSuite {
   protected static Ctr ctr;
   /** A temporary directory of the running test class, deleted after it. */
   protected static Path workDir;
+  /**
+   * The warm spares of jrunc under this containerd (its {@code JSHIM_SPARE_RUN} is a temporary directory of the test
+   * class): killed and removed after the class.
+   */
+  protected static Spares spares;
   private static final AtomicInteger IDS = new AtomicInteger();
 
   /**
@@ -35,7 +40,9 @@ public abstract class ContainerdSuite {
    * @param workDirPrefix the prefix of {@link #workDir}'s name
    */
   protected static void startContainerd(String workDirPrefix) throws Exception {
-    containerd = PrivateContainerd.builder().runtimeDir(ShimUnderTest.jruncBinDir()).start();
+    spares = new Spares(Files.createTempDirectory("jshim-spare-run-"));
+    containerd = PrivateContainerd.builder().runtimeDir(ShimUnderTest.jruncBinDir())
+        .environment("JSHIM_SPARE_RUN", spares.run().toString()).start();
     namespace = containerd.newNamespace();
     ctr = containerd.ctr(namespace).withTimeout(Duration.ofSeconds(60));
     workDir = Files.createTempDirectory(workDirPrefix);
@@ -50,6 +57,10 @@ public abstract class ContainerdSuite {
       }
     } finally {
       Directories.deleteRecursively(workDir);
+      if (spares != null) {
+        spares.killAll();
+        Directories.deleteRecursively(spares.run());
+      }
     }
   }
 
