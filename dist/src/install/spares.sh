@@ -25,7 +25,7 @@ for environ in /proc/[0-9]*/environ; do
   tr '\0' '\n' < "$environ" 2>/dev/null | grep -qx 'JSHIM_SPARE=1' || continue
   tr '\0' '\n' < "$environ" 2>/dev/null | grep -qxF "JSHIM_SPARE_HOME=$prefix" || continue
   tr '\0' '\n' < "$proc/cmdline" 2>/dev/null | grep -qx -- '-address' && continue
-  pids="$pids ${proc#/proc/}"
+  case " $pids " in *" ${proc#/proc/} "*) ;; *) pids="$pids ${proc#/proc/}" ;; esac
 done
 stopped=0
 for pid in $pids; do
