@@ -51,7 +51,8 @@ public final class Shim {
             try {
                 ShimConfig config = ShimConfig.load(env, Shim.class.getClassLoader());
                 return new SpareAction(manager, config, posix(config), env,
-                        (request, served) -> serveHandedOff(manager, request, served, config)).run();
+                        (request, served, becomingDaemon) -> serveHandedOff(manager, request, served, config,
+                                becomingDaemon)).run();
             } catch (Exception e) {
                 err.println(errorLine(manager, e));
                 return 1;
@@ -148,6 +149,12 @@ public final class Shim {
      */
     private static int startAndServe(ShimManager manager, List<String> args, Map<String, String> env, byte[] input,
             PrintStream out, ShimConfig config, ShimOptions options) throws Exception {
+        return startAndServe(manager, args, env, input, out, config, options, () -> { });
+    }
+
+    /** {@link #startAndServe}; {@code becomingDaemon} runs when this JVM starts serving as the group's daemon. */
+    private static int startAndServe(ShimManager manager, List<String> args, Map<String, String> env, byte[] input,
+            PrintStream out, ShimConfig config, ShimOptions options, Runnable becomingDaemon) throws Exception {
         StartInput start = StartInput.of(input, options, env);
         Map<String, String> daemonEnv = new java.util.HashMap<>(start.daemonEnv());
         daemonEnv.remove(StartAction.SERVE_ENV);
@@ -156,7 +163,10 @@ public final class Shim {
                 StartAction.daemonCommand(args, env));
         try {
             return action.serve(start.runtimeOptions(), out, address -> startOutput(action, start.bootstrap(), address),
-                    served -> new DaemonAction(served, manager, config, posix, daemonEnv));
+                    served -> {
+                        becomingDaemon.run();
+                        return new DaemonAction(served, manager, config, posix, daemonEnv);
+                    });
         } catch (Exception e) {
             // the launcher relays stdout only; the error goes there (the exit code says it failed)
             out.println(errorLine(manager, e));
@@ -171,21 +181,26 @@ public final class Shim {
      * launcher's pid, and the configuration the spare loaded (the launcher only hands a start to a spare of the same
      * installation fingerprint, which includes the configuration file's identity).
      */
-    private static int serveHandedOff(ShimManager manager, HandoffRequest request, PrintStream out, ShimConfig config)
-            throws Exception {
+    private static SpareAction.Outcome serveHandedOff(ShimManager manager, HandoffRequest request, PrintStream out,
+            ShimConfig config, Runnable becomingDaemon) throws Exception {
         ShimFlags flags;
         try {
             flags = ShimFlags.parse(request.args());
         } catch (ShimFlags.FlagException e) {
             out.println(manager.name() + ": " + e.getMessage());
             out.flush();
-            return 1;
+            return new SpareAction.Outcome(false, 1);
         }
         Map<String, String> env = new java.util.HashMap<>(request.env());
         env.put(StartAction.SERVE_ENV, "1");
         env.put(StartAction.OOM_REFERENCE_ENV, Integer.toString(request.oomPid()));
-        return startAndServe(manager, request.args(), env, request.stdin(), out, config,
-                options(flags, env, request.cwd()));
+        java.util.concurrent.atomic.AtomicBoolean daemon = new java.util.concurrent.atomic.AtomicBoolean();
+        int code = startAndServe(manager, request.args(), env, request.stdin(), out, config,
+                options(flags, env, request.cwd()), () -> {
+                    daemon.set(true);
+                    becomingDaemon.run();
+                });
+        return new SpareAction.Outcome(daemon.get(), code);
     }
 
     /** {@code <runtime name>: <message>}: a {@link ShimException}'s message, else the exception itself. */

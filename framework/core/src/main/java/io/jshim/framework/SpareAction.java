@@ -58,6 +58,8 @@ final class SpareAction {
     private static final short POLLIN = 1;
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration WARM_UP_BOUND = Duration.ofSeconds(60);
+    /** Warm-up runs: more runs push more of the start and Create paths past C1's compile thresholds. */
+    private static final int WARM_UP_PASSES = 3;
 
     private final ShimManager manager;
     private final ShimConfig config;
@@ -67,10 +69,26 @@ final class SpareAction {
     private final AtomicBoolean retiring = new AtomicBoolean();
     private Logger log;
 
-    /** Runs an accepted hand-off as the start the launcher received; returns the exit code. */
+    /** Runs an accepted hand-off as the start the launcher received. */
     interface Handoff {
-        int serve(HandoffRequest request, PrintStream out) throws Exception;
+        /**
+         * @param becomingDaemon to run when this JVM starts serving as the group's daemon
+         */
+        Outcome serve(HandoffRequest request, PrintStream out, Runnable becomingDaemon) throws Exception;
     }
+
+    /**
+     * What a hand-off came to.
+     *
+     * @param daemon whether this JVM became (and has now stopped being) the group's daemon; false when the start
+     *               joined a serving daemon or failed before serving, and the JVM can wait again
+     * @param code   the exit code
+     */
+    record Outcome(boolean daemon, int code) {
+    }
+
+    /** fd where the spare keeps its own stderr (the spares' log) while a start's output is on 1 and 2. */
+    private static final int SAVED_STDERR = 64;
 
     SpareAction(ShimManager manager, ShimConfig config, Posix posix, Map<String, String> env, Handoff handoff) {
         this.manager = requireNonNull(manager, "manager is null");
@@ -110,7 +128,9 @@ final class SpareAction {
         int requestFd = -1;
         try {
             long warmStart = System.nanoTime();
-            new SpareWarmUp(manager, config, posix, env).run(dir.resolve("warm"), WARM_UP_BOUND);
+            for (int pass = 0; pass < WARM_UP_PASSES; pass++) {
+                new SpareWarmUp(manager, config, posix, env).run(dir.resolve("warm"), WARM_UP_BOUND);
+            }
             // after the warm-up, whose daemon had its own SIGTERM handler
             installRetireSignal();
             System.gc();
@@ -123,21 +143,34 @@ final class SpareAction {
                         .log("spare retires: its PSS after warm-up exceeds jshim.spare.max-idle-memory");
                 return 0;
             }
-            Files.writeString(dir.resolve("pid"), Integer.toString(self));
-            Path fifo = dir.resolve("req");
-            posix.mkfifo(fifo, 0600);
-            requestFd = posix.open(fifo, FileCalls.O_RDWR | FileCalls.O_CLOEXEC, 0);
-            Path ready = root.resolve("ready." + fingerprint + "." + self);
-            Files.move(dir, ready, StandardCopyOption.ATOMIC_MOVE);
-            dir = ready;
-            Optional<HandoffRequest> request = await(requestFd, root, ready, self, home, fingerprint, settings);
-            if (request.isEmpty()) {
-                return 0;
+            List<String> spareTitle = ownCommandLine();
+            while (true) {
+                Files.writeString(dir.resolve("pid"), Integer.toString(self));
+                Path fifo = dir.resolve("req");
+                posix.mkfifo(fifo, 0600);
+                requestFd = posix.open(fifo, FileCalls.O_RDWR | FileCalls.O_CLOEXEC, 0);
+                Path ready = root.resolve("ready." + fingerprint + "." + self);
+                Files.move(dir, ready, StandardCopyOption.ATOMIC_MOVE);
+                dir = ready;
+                Optional<HandoffRequest> request = await(requestFd, root, ready, self, home, fingerprint, settings);
+                if (request.isEmpty()) {
+                    return 0;
+                }
+                int fd = requestFd;
+                requestFd = -1;
+                posix.close(fd);
+                Outcome outcome = handOff(request.get());
+                if (outcome.daemon()) {
+                    return outcome.code();
+                }
+                // the start joined a group whose daemon serves: this JVM is still a spare, waiting again
+                restoreSpare(spareTitle);
+                dir = root.resolve("new." + self);
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+                log.atInfo().addKeyValue("pid", self).addKeyValue("exit_code", outcome.code())
+                        .log("spare answered a start that joined a serving daemon: waiting again");
             }
-            int fd = requestFd;
-            requestFd = -1;
-            posix.close(fd);
-            return handOff(request.get());
         } finally {
             if (requestFd >= 0) {
                 posix.close(requestFd);
@@ -150,6 +183,26 @@ final class SpareAction {
      * Waits for a valid request on {@code requestFd}; empty when the spare retires instead (idle timeout, SIGTERM,
      * installation gone, or an invalid request once claimed).
      */
+    /** Back to a spare after a start it answered without becoming a daemon: stdio and command line. */
+    private void restoreSpare(List<String> spareTitle) {
+        System.out.flush();
+        System.err.flush();
+        int devNull = posix.open(Path.of("/dev/null"), FileCalls.O_WRONLY | FileCalls.O_CLOEXEC, 0);
+        posix.dup2(devNull, 1);
+        posix.close(devNull);
+        posix.dup2(SAVED_STDERR, 2);
+        posix.close(SAVED_STDERR);
+        try {
+            ProcessTitle.set(spareTitle);
+        } catch (ShimException e) {
+            log.atWarn().log(e.getMessage());
+        }
+    }
+
+    private static List<String> ownCommandLine() throws IOException {
+        return List.of(Files.readString(Path.of("/proc/self/cmdline"), StandardCharsets.UTF_8).split("\0"));
+    }
+
     private Optional<HandoffRequest> await(int requestFd, Path root, Path ready, int self, String home,
             String fingerprint, SpareSettings settings) throws IOException {
         long idleDeadline = settings.idleTimeout().isZero() ? Long.MAX_VALUE
@@ -215,7 +268,7 @@ final class SpareAction {
     }
 
     /** Answers the launcher, takes its stdout/stderr and the bundle, and serves the start. */
-    private int handOff(HandoffRequest request) throws Exception {
+    private Outcome handOff(HandoffRequest request) throws Exception {
         Path out = request.claim().resolve("out");
         if (!Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
             throw new HandoffRequest.InvalidRequestException("failed to accept hand-off: " + out + " is missing");
@@ -236,11 +289,13 @@ final class SpareAction {
         }
         System.out.flush();
         System.err.flush();
+        posix.dup2(2, SAVED_STDERR);
         posix.dup2(fd, 1);
         posix.dup2(fd, 2);
         posix.close(fd);
         SpareWarmUp.deleteTree(request.claim());
-        return handoff.serve(request, System.out);
+        // the daemon's children must not inherit the spares' log
+        return handoff.serve(request, System.out, () -> posix.close(SAVED_STDERR));
     }
 
     private void installRetireSignal() {
