@@ -95,6 +95,8 @@ spare_abandon() {
   spare_dead "$2"
   exec 5<&- 2>/dev/null || true
   rm -rf "$1"
+  # the cold JVM (and the containers it starts) must not inherit an ignored SIGPIPE
+  trap - PIPE
   spare_note "spare=$2 abandoned: $3; cold start"
 }
 
