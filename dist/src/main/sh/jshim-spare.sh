@@ -183,6 +183,7 @@ spare_after_start() {
   [ "$1" = 0 ] || return 0
   [ -z "${JSHIM_AOT_RECORD:-}${JSHIM_AOT_CREATE:-}" ] || return 0
   spare_policy || return 0
+  trap - PIPE
   # a new sh, not a fork of this one: a fork keeps the start's command line (-address ... start) for seconds
   # shellcheck disable=SC2086 # flag lists
   ( exec env JSHIM_REFILL_ROOT="$spare_root" JSHIM_REFILL_FP="$spare_fp" JSHIM_REFILL_BUNDLE="$(pwd -P)" \
