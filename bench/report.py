@@ -75,6 +75,13 @@ st_go, st_jr = numbers("stdout_go"), numbers("stdout_jrunc")
 row("d_stdout", "stdout throughput, 512 MiB, median", "MiB/s", pct(st_go, .5), pct(st_jr, .5), 1.0, False)
 par_go, par_jr = numbers("par_go"), numbers("par_jrunc")
 row("e_parallel", "10 containers started in parallel (ctr run -d), median", "ms", pct(par_go, .5), pct(par_jr, .5), 1.5)
+sp_go, sp_jr = numbers("spare_go"), numbers("spare_jrunc")
+row("h_spare_p50", "ctr run --rm /bin/true, warm spare ready, median", "ms", pct(sp_go, .5), pct(sp_jr, .5), 1.5)
+row("h_spare_p90", "ctr run --rm /bin/true, warm spare ready, p90", "ms", pct(sp_go, .9), pct(sp_jr, .9), 1.5)
+spare_mem = numbers("spare_mem")
+if spare_mem:
+    row("h_spare_pss", "PSS of one idle warm spare (reported; Go has none)", "MiB", None, spare_mem[0] / 1024, None)
+    row("h_spare_rss", "RSS of one idle warm spare", "MiB", None, numbers("spare_mem", 1)[0] / 1024, None)
 
 # (g) one daemon from the inside (bench/daemon-stats.sh), absolute targets (issue 14); PSS per daemon from (c)
 daemon = [dict(kv.split("=", 1) for kv in line.split()) for line in open(os.path.join(raw, "daemon"))

@@ -7,6 +7,9 @@
 #   (f) ttrpc-java vs Go ttrpc (ttrpc-java/interop/bench.sh)
 #   (g) one jrunc daemon from the inside (bench/daemon-stats.sh): classes loaded, live heap after a full GC, CPU s
 #       until its container runs (absolute targets of issue 14, with the PSS per daemon of (c))
+#   (h) ctr run --rm /bin/true with a warm spare ready (jshim.spare.count = 1), and the PSS of an idle spare
+# Rows (a)-(e) run with jshim.spare.count = 0 (each jrunc start boots its JVM); (h) turns the spare on.
+# ONLY=h runs (h) alone (with the Go shim's run for the ratio).
 # Prints a table of jrunc/Go ratios and writes bench/results/latest.json, latest.md and latest.svg.
 # Environment: N (runs for a, b; default 15), PAR_ROUNDS (default 3), STDOUT_RUNS (default 5: two runs swung the ratio by 0.2), DAEMON_RUNS (g; default 3),
 # JSHIM_HOME (default dist/target/jshim, e.g. an installed prefix), SKIP_TTRPC=1.
@@ -28,10 +31,14 @@ command -v containerd-shim-runc-v2 >/dev/null || { echo "bench: containerd-shim-
 
 began=$(date +%s)
 raw=$(mktemp -d /tmp/jshim-bench-raw-XXXXXX)
-trap 'pc_stop; rm -rf "$raw"' EXIT
+# warm spares (h) of this run: killed with containerd
+kill_spares() { local d; for d in "$spare_run"/*/ready.* "$spare_run"/*/new.*; do [ -d "$d" ] && kill -KILL "${d##*.}" 2>/dev/null; done; return 0; }
+trap 'kill_spares; pc_stop; rm -rf "$raw"' EXIT
 conf="$raw/jshim.conf"
-echo 'jshim.grouping = sandbox' > "$conf"
-pc_start "$(mktemp -d /tmp/jshim-bench-XXXXXX)" "$JSHIM_HOME/bin" JSHIM_CONFIG="$conf"
+spare_run="$raw/spare-run"
+mkdir -m 0700 "$spare_run"
+printf 'jshim.grouping = sandbox\njshim.spare.count = 0\n' > "$conf"
+pc_start "$(mktemp -d /tmp/jshim-bench-XXXXXX)" "$JSHIM_HOME/bin" JSHIM_CONFIG="$conf" JSHIM_SPARE_RUN="$spare_run"
 log() { echo "bench: $* ($(( $(date +%s) - began )) s)" >&2; }
 now_ms() { date +%s%3N; }
 name() { if [ "$1" = "$GO" ]; then echo go; else echo jrunc; fi; }
@@ -49,6 +56,7 @@ go_pids() { local pid go; go=$(readlink -f "$(command -v containerd-shim-runc-v2
 # warm-up: one of each (page cache, containerd's first-use paths)
 for rt in $GO $JR; do run_rm "$rt" "warm-$(name "$rt")" /bin/true; done
 
+if [ "${ONLY:-}" != h ]; then
 log "(a) ctr run --rm /bin/true, N=$N each, interleaved"
 for i in $(seq "$N"); do
   for rt in $(pair "$i"); do
@@ -79,9 +87,9 @@ memory() { # label runtime pids-function
 }
 memory go $GO go_pids
 memory sandbox $JR jrunc_pids
-echo 'jshim.grouping = namespace' > "$conf"
+printf 'jshim.grouping = namespace\njshim.spare.count = 0\n' > "$conf"
 memory namespace $JR jrunc_pids
-echo 'jshim.grouping = sandbox' > "$conf"
+printf 'jshim.grouping = sandbox\njshim.spare.count = 0\n' > "$conf"
 
 log "(d) stdout throughput, 512 MiB, $STDOUT_RUNS runs each"
 for i in $(seq "$STDOUT_RUNS"); do
@@ -111,6 +119,30 @@ for i in $(seq "$DAEMON_RUNS"); do
   fi
   remove "g-$i"
 done
+fi
+
+log "(h) ctr run --rm /bin/true with a warm spare ready, N=$N each, interleaved; PSS of the idle spare"
+printf 'jshim.grouping = sandbox\njshim.spare.count = 1\n' > "$conf"
+ready_spare() { # waits (<= 60 s) until a spare is ready, prints its pid
+  local i d
+  for i in $(seq 600); do
+    for d in "$spare_run"/*/ready.*; do [ -d "$d" ] && kill -0 "${d##*.}" 2>/dev/null && { echo "${d##*.}"; return 0; }; done
+    sleep 0.1
+  done
+  echo "bench: no warm spare became ready within 60 s" >&2; return 1
+}
+run_rm "$JR" "h-first" /bin/true # cold: writes the spare policy and starts the first spare
+for i in $(seq "$N"); do
+  for rt in $(pair "$i"); do
+    # before each run (either shim): a spare is ready and the previous refill's warm-up is over
+    spare=$(ready_spare)
+    sleep 1
+    if [ ! -f "$raw/spare_mem" ]; then echo "$(mem_sum Pss "$spare") $(mem_sum Rss "$spare")" > "$raw/spare_mem"; fi
+    t0=$(now_ms); run_rm "$rt" "h-$(name "$rt")-$i" /bin/true; t1=$(now_ms)
+    echo $(( t1 - t0 )) >> "$raw/spare_$(name "$rt")"
+  done
+done
+kill_spares
 pc_stop
 
 if [ "${SKIP_TTRPC:-}" != 1 ]; then

@@ -15,6 +15,8 @@ src="$top/dist/target/jshim"
 [ -x "$src/lib/jshim/runtime/bin/java" ] || { echo "install: $src/lib/jshim/runtime is missing (make build)" >&2; exit 1; }
 mkdir -p "$prefix/bin" "$prefix/lib" "$prefix/etc/jshim"
 prefix=$(cd "$prefix" && pwd)
+# warm spares of the files replaced here (jshim.spare) would never be claimed again: stop them now
+"$top/dist/src/install/spares.sh" "$prefix"
 rm -rf "$prefix/lib/jshim"
 cp -a "$src/lib/jshim" "$prefix/lib/jshim"
 cp "$top/config/jshim.conf" "$prefix/lib/jshim/jshim.conf.default"

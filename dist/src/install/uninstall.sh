@@ -12,6 +12,8 @@ if [ -f "$conf" ]; then
   fi
 fi
 rmdir "$prefix/etc/jshim" 2>/dev/null || true
+# warm spares of this installation (jshim.spare): no process, FIFO or directory may outlive it
+"$(dirname "$0")/spares.sh" "$prefix"
 rm -f "$prefix/bin/containerd-shim-jrunc-v2"
 rm -rf "$prefix/lib/jshim"
 echo "removed $prefix/bin/containerd-shim-jrunc-v2 and $prefix/lib/jshim"

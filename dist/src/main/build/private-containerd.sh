@@ -39,7 +39,13 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
   [plugins."io.containerd.internal.v1.opt"]
     path = "$PC_DIR/opt"
 TOML
-  env "$@" PATH="$shim_bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+  # jrunc's warm spares (jshim.spare) live in this containerd's dir (a JSHIM_SPARE_RUN=... argument overrides it);
+  # pc_stop kills them
+  PC_SPARE_RUN="$PC_DIR/spare-run"
+  mkdir -p -m 0700 "$PC_SPARE_RUN"
+  local arg
+  for arg in "$@"; do case "$arg" in JSHIM_SPARE_RUN=*) PC_SPARE_RUN=${arg#JSHIM_SPARE_RUN=} ;; esac; done
+  env JSHIM_SPARE_RUN="$PC_SPARE_RUN" "$@" PATH="$shim_bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
     containerd --config "$PC_DIR/config.toml" > "$PC_DIR/containerd.log" 2>&1 &
   PC_PID=$!
   local i
@@ -77,6 +83,20 @@ pc_shim_pids() {
   done
 }
 
+# SIGKILLs jrunc's warm spares (and their refills) of this containerd: processes whose environment has its
+# JSHIM_SPARE_RUN and whose command line has no -address (a spare handed a start is a shim: pc_shim_pids)
+pc_kill_spares() {
+  [ -n "${PC_SPARE_RUN:-}" ] || return 0
+  local proc
+  for proc in /proc/[0-9]*; do
+    [ "${proc#/proc/}" != $$ ] || continue
+    tr '\0' '\n' 2>/dev/null < "$proc/environ" | grep -qxF "JSHIM_SPARE_RUN=$PC_SPARE_RUN" || continue
+    tr '\0' '\n' 2>/dev/null < "$proc/cmdline" | grep -qx -- -address && continue
+    kill -KILL "${proc#/proc/}" 2>/dev/null
+  done
+  return 0
+}
+
 pc_stop() {
   [ -n "${PC_DIR:-}" ] || return 0
   set +e
@@ -92,6 +112,7 @@ pc_stop() {
   fi
   local pid
   for pid in $(pc_shim_pids); do kill -KILL "$pid" 2>/dev/null; done
+  pc_kill_spares
   grep " $PC_DIR" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
   rm -rf "/run/containerd/runc/$PC_NS" "$PC_DIR"
   pc_remove_ns_cgroups "$PC_NS"

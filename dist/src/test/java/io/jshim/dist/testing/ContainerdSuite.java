@@ -27,6 +27,11 @@ public abstract class ContainerdSuite {
   protected static Ctr ctr;
   /** A temporary directory of the running test class, deleted after it. */
   protected static Path workDir;
+  /**
+   * The warm spares of jrunc under this containerd (its {@code JSHIM_SPARE_RUN} is a temporary directory of the test
+   * class): killed and removed after the class.
+   */
+  protected static Spares spares;
   private static final AtomicInteger IDS = new AtomicInteger();
 
   /**
@@ -46,7 +51,9 @@ public abstract class ContainerdSuite {
    * @param firstOnPath the directory containerd looks for shims in first
    */
   protected static void startContainerd(String workDirPrefix, Path firstOnPath) throws Exception {
-    var builder = PrivateContainerd.builder().runtimeDir(firstOnPath);
+    spares = new Spares(Files.createTempDirectory("jshim-spare-run-"));
+    var builder = PrivateContainerd.builder().runtimeDir(firstOnPath)
+        .environment("JSHIM_SPARE_RUN", spares.run().toString());
     if (!firstOnPath.equals(ShimUnderTest.jruncBinDir())) {
       builder.runtimeDir(ShimUnderTest.jruncBinDir());
     }
@@ -65,6 +72,10 @@ public abstract class ContainerdSuite {
       }
     } finally {
       Directories.deleteRecursively(workDir);
+      if (spares != null) {
+        spares.killAll();
+        Directories.deleteRecursively(spares.run());
+      }
     }
   }
 

@@ -47,6 +47,17 @@ public final class Shim {
     public static int execute(ShimManager manager, List<String> args, Map<String, String> env, InputStream stdin,
             PrintStream out, PrintStream err) {
         String binary = binaryName(manager.name());
+        if (SpareAction.isSpare(args, env)) {
+            try {
+                ShimConfig config = ShimConfig.load(env, Shim.class.getClassLoader());
+                return new SpareAction(manager, config, posix(config), env,
+                        (request, served, becomingDaemon) -> serveHandedOff(manager, request, served, config,
+                                becomingDaemon)).run();
+            } catch (Exception e) {
+                err.println(errorLine(manager, e));
+                return 1;
+            }
+        }
         ShimFlags flags;
         try {
             flags = ShimFlags.parse(args);
@@ -138,6 +149,12 @@ public final class Shim {
      */
     private static int startAndServe(ShimManager manager, List<String> args, Map<String, String> env, byte[] input,
             PrintStream out, ShimConfig config, ShimOptions options) throws Exception {
+        return startAndServe(manager, args, env, input, out, config, options, () -> { });
+    }
+
+    /** {@link #startAndServe}; {@code becomingDaemon} runs when this JVM starts serving as the group's daemon. */
+    private static int startAndServe(ShimManager manager, List<String> args, Map<String, String> env, byte[] input,
+            PrintStream out, ShimConfig config, ShimOptions options, Runnable becomingDaemon) throws Exception {
         StartInput start = StartInput.of(input, options, env);
         Map<String, String> daemonEnv = new java.util.HashMap<>(start.daemonEnv());
         daemonEnv.remove(StartAction.SERVE_ENV);
@@ -146,13 +163,44 @@ public final class Shim {
                 StartAction.daemonCommand(args, env));
         try {
             return action.serve(start.runtimeOptions(), out, address -> startOutput(action, start.bootstrap(), address),
-                    served -> new DaemonAction(served, manager, config, posix, daemonEnv));
+                    served -> {
+                        becomingDaemon.run();
+                        return new DaemonAction(served, manager, config, posix, daemonEnv);
+                    });
         } catch (Exception e) {
             // the launcher relays stdout only; the error goes there (the exit code says it failed)
             out.println(errorLine(manager, e));
             out.flush();
             return 1;
         }
+    }
+
+    /**
+     * A start handed to a warm spare ({@link SpareAction}): the one-JVM start of {@link #startAndServe} with the
+     * launcher's arguments, environment, working directory (the bundle) and stdin, the OOM score taken from the
+     * launcher's pid, and the configuration the spare loaded (the launcher only hands a start to a spare of the same
+     * installation fingerprint, which includes the configuration file's identity).
+     */
+    private static SpareAction.Outcome serveHandedOff(ShimManager manager, HandoffRequest request, PrintStream out,
+            ShimConfig config, Runnable becomingDaemon) throws Exception {
+        ShimFlags flags;
+        try {
+            flags = ShimFlags.parse(request.args());
+        } catch (ShimFlags.FlagException e) {
+            out.println(manager.name() + ": " + e.getMessage());
+            out.flush();
+            return new SpareAction.Outcome(false, 1);
+        }
+        Map<String, String> env = new java.util.HashMap<>(request.env());
+        env.put(StartAction.SERVE_ENV, "1");
+        env.put(StartAction.OOM_REFERENCE_ENV, Integer.toString(request.oomPid()));
+        java.util.concurrent.atomic.AtomicBoolean daemon = new java.util.concurrent.atomic.AtomicBoolean();
+        int code = startAndServe(manager, request.args(), env, request.stdin(), out, config,
+                options(flags, env, request.cwd()), () -> {
+                    daemon.set(true);
+                    becomingDaemon.run();
+                });
+        return new SpareAction.Outcome(daemon.get(), code);
     }
 
     /** {@code <runtime name>: <message>}: a {@link ShimException}'s message, else the exception itself. */
@@ -199,7 +247,12 @@ public final class Shim {
     }
 
     private static ShimOptions options(ShimFlags flags, Map<String, String> env) throws IOException {
-        Path bundle = flags.bundle().isEmpty() ? Path.of("").toAbsolutePath() : Path.of(flags.bundle()).toAbsolutePath();
+        return options(flags, env, Path.of("").toAbsolutePath());
+    }
+
+    /** The options of {@code flags}; {@code cwd} (absolute) is the bundle without {@code -bundle}, as containerd's. */
+    private static ShimOptions options(ShimFlags flags, Map<String, String> env, Path cwd) {
+        Path bundle = flags.bundle().isEmpty() ? cwd : cwd.resolve(flags.bundle()).normalize();
         return new ShimOptions(flags.namespace(), flags.id(), bundle, flags.debug(), flags.address(),
                 flags.publishBinary(), env.getOrDefault("TTRPC_ADDRESS", ""), flags.socket(), flags.debugSocket());
     }

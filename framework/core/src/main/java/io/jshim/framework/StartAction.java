@@ -68,6 +68,11 @@ final class StartAction {
      * (the address) to containerd. Anything else (a JVM or shim error) means the start failed.
      */
     static final String SERVED = "jshim: started";
+    /**
+     * Environment variable naming the pid whose OOM score + 1 the daemon takes instead of its parent's: a warm spare
+     * ({@link SpareAction}) is not the launcher's child, so the launcher passes its own pid.
+     */
+    static final String OOM_REFERENCE_ENV = "JSHIM_OOM_REFERENCE_PID";
     /** The group id of {@code jshim.grouping = namespace}: one daemon per containerd namespace. */
     static final String NAMESPACE_GROUP = "jshim-namespace";
     private static final short POLLIN = 1;
@@ -187,6 +192,7 @@ final class StartAction {
                 adjustOomScore(self);
                 manager.daemonStarted(options, self, new ByteArrayInputStream(runtimeOptions));
                 writeBundleFiles(address);
+                publishSparePolicy();
                 printServed(out, output.apply(address));
             }
 
@@ -372,13 +378,39 @@ final class StartAction {
         }
     }
 
-    /** containerd's {@code AdjustOOMScore}: the daemon gets its parent's (containerd's) score + 1, max 1000. */
-    private static void adjustOomScore(int pid) {
-        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
-        if (parent.isEmpty()) {
+    /**
+     * Tells the launcher whether to keep warm spares ({@link SparePolicy}); a failure only costs the next start its
+     * spare, so it does not fail this one.
+     */
+    private void publishSparePolicy() {
+        try {
+            SparePolicy.publish(env, settings);
+        } catch (ShimException e) {
+            // no policy: the launcher starts no spare (the next start is cold)
+        }
+    }
+
+    /**
+     * containerd's {@code AdjustOOMScore}: the daemon gets its parent's (containerd's) score + 1, max 1000; the
+     * parent is the pid named by {@value #OOM_REFERENCE_ENV} when set (a spare's launcher).
+     */
+    private void adjustOomScore(int pid) {
+        Optional<Long> reference;
+        String named = env.getOrDefault(OOM_REFERENCE_ENV, "");
+        if (!named.isEmpty()) {
+            try {
+                reference = Optional.of(Long.parseLong(named));
+            } catch (NumberFormatException e) {
+                throw new ShimException("failed to adjust OOM score of shim daemon " + pid + ": $" + OOM_REFERENCE_ENV
+                        + " " + named + " is not a pid");
+            }
+        } else {
+            reference = ProcessHandle.current().parent().map(ProcessHandle::pid);
+        }
+        if (reference.isEmpty()) {
             return;
         }
-        Path parentScore = Path.of("/proc", Long.toString(parent.get().pid()), "oom_score_adj");
+        Path parentScore = Path.of("/proc", Long.toString(reference.get()), "oom_score_adj");
         Path daemonScore = Path.of("/proc", Integer.toString(pid), "oom_score_adj");
         try {
             int score = Integer.parseInt(Files.readString(parentScore).trim());

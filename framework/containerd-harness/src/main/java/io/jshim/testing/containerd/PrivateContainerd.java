@@ -45,6 +45,11 @@ public final class PrivateContainerd implements AutoCloseable {
   private static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   /** Where runc (and the runc shims) keep container state: {@code <root>/<namespace>/<id>}. */
   public static final Path RUNC_ROOT = Path.of("/run/containerd/runc");
+  /**
+   * jshim's warm spare directory variable: every private containerd gets its own ({@code spare-run} in its
+   * directory) unless the builder sets one; its spares are killed on {@link #close}.
+   */
+  public static final String SPARE_RUN_ENV = "JSHIM_SPARE_RUN";
 
   private final Builder settings;
   private final Path directory;
@@ -190,6 +195,7 @@ public final class PrivateContainerd implements AutoCloseable {
     }
     collect(failures, this::stopContainerd);
     collect(failures, this::killShims);
+    collect(failures, this::killSpares);
     used.forEach(namespace -> collect(failures, () -> deleteRuncLeftovers(namespace)));
     NamespaceCgroups cgroups = new NamespaceCgroups(NamespaceCgroups.ROOT, Duration.ofSeconds(5));
     used.forEach(namespace -> collect(failures, () -> cgroups.remove(namespace)));
@@ -265,6 +271,46 @@ public final class PrivateContainerd implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGKILLs jshim's warm spares started under this containerd: every process whose environment carries this
+   * containerd's {@code JSHIM_SPARE_RUN} (a spare and its refill inherit containerd's environment), except shim
+   * daemons (a spare handed a start), which {@link #killShims} handles.
+   */
+  private void killSpares() {
+    String run = settings.environment.get(SPARE_RUN_ENV);
+    if (run == null) {
+      return;
+    }
+    String marker = SPARE_RUN_ENV + "=" + run;
+    List<Long> pids = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : procs.toList()) {
+        String name = proc.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == ProcessHandle.current().pid()) {
+          continue;
+        }
+        try {
+          List<String> environ = List.of(Files.readString(proc.resolve("environ"),
+              java.nio.charset.StandardCharsets.ISO_8859_1).split("\0"));
+          List<String> argv = List.of(Files.readString(proc.resolve("cmdline"),
+              java.nio.charset.StandardCharsets.ISO_8859_1).split("\0"));
+          if (environ.contains(marker) && !argv.contains("-address")) {
+            pids.add(Long.parseLong(name));
+          }
+        } catch (IOException | RuntimeException e) {
+          // gone, or not readable
+        }
+      }
+    } catch (IOException e) {
+      throw new HarnessException("failed to list /proc for warm spares: " + e.getMessage(), e);
+    }
+    pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    Instant deadline = Instant.now().plusSeconds(5);
+    while (pids.stream().anyMatch(ProcessStats::isAlive) && Instant.now().isBefore(deadline)) {
+      Sleeps.sleep(Duration.ofMillis(50));
+    }
+  }
+
   private void deleteRuncLeftovers(String namespace) {
     Path runcRoot = RUNC_ROOT.resolve(namespace);
     if (!Files.isDirectory(runcRoot)) {
@@ -313,8 +359,19 @@ public final class PrivateContainerd implements AutoCloseable {
     private final List<CriRuntime> criRuntimes = new ArrayList<>();
     private Duration startTimeout = Duration.ofSeconds(30);
     private Duration stopTimeout = Duration.ofSeconds(10);
+    private final Map<String, String> environment = new java.util.LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * @param name an environment variable containerd (and so every shim it starts) gets, besides this JVM's
+     * @param value its value
+     * @return this
+     */
+    public Builder environment(String name, String value) {
+      environment.put(Objects.requireNonNull(name, "name is null"), Objects.requireNonNull(value, "value is null"));
+      return this;
+    }
 
     /** @param binary the containerd binary @return this */
     public Builder containerdBinary(Path binary) {
@@ -386,6 +443,17 @@ public final class PrivateContainerd implements AutoCloseable {
       ContainerdConfig config = new ContainerdConfig(directory.resolve("root"), directory.resolve("state"),
           directory.resolve("containerd.sock"), directory.resolve("containerd.sock.ttrpc"), directory.resolve("opt"),
           logLevel, criRuntimes);
+      if (!environment.containsKey(SPARE_RUN_ENV)) {
+        Path spareRun = directory.resolve("spare-run");
+        try {
+          Files.createDirectory(spareRun, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+          deleteRecursively(directory);
+          throw new HarnessException("failed to create " + spareRun + ": " + e.getMessage(), e);
+        }
+        environment.put(SPARE_RUN_ENV, spareRun.toString());
+      }
       Path configFile = directory.resolve("config.toml");
       Path logFile = directory.resolve("containerd.log");
       Process process;
@@ -416,6 +484,7 @@ public final class PrivateContainerd implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(output)
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      builder.environment().putAll(environment);
       builder.environment().put("PATH", path());
       return builder.start();
     }

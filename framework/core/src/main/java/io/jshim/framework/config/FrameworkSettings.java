@@ -36,7 +36,8 @@ public record FrameworkSettings(
         List<String> interceptorOrder,
         Duration startTimeout,
         String grouping,
-        List<String> daemonJvmOptions) {
+        List<String> daemonJvmOptions,
+        SpareSettings spare) {
 
     /** The {@code jshim.grouping} values. */
     public static final List<String> GROUPINGS = List.of("sandbox", "namespace", "none");
@@ -45,7 +46,15 @@ public record FrameworkSettings(
     public FrameworkSettings(Duration shutdownTimeout, String posix, String pluginsDir, String logLevel,
             int addressVersion, List<String> interceptorOrder, Duration startTimeout) {
         this(shutdownTimeout, posix, pluginsDir, logLevel, addressVersion, interceptorOrder, startTimeout, "sandbox",
-                List.of());
+                List.of(), SpareSettings.DEFAULT);
+    }
+
+    /** With the default spare settings ({@link SpareSettings#DEFAULT}). */
+    public FrameworkSettings(Duration shutdownTimeout, String posix, String pluginsDir, String logLevel,
+            int addressVersion, List<String> interceptorOrder, Duration startTimeout, String grouping,
+            List<String> daemonJvmOptions) {
+        this(shutdownTimeout, posix, pluginsDir, logLevel, addressVersion, interceptorOrder, startTimeout, grouping,
+                daemonJvmOptions, SpareSettings.DEFAULT);
     }
 
     /** Validates the values. */
@@ -58,6 +67,7 @@ public record FrameworkSettings(
         requireNonNull(startTimeout, "startTimeout is null");
         requireNonNull(grouping, "grouping is null");
         daemonJvmOptions = List.copyOf(daemonJvmOptions);
+        requireNonNull(spare, "spare is null");
         if (!GROUPINGS.contains(grouping)) {
             throw new IllegalArgumentException("grouping must be sandbox, namespace or none, got \"" + grouping + "\"");
         }

@@ -117,6 +117,8 @@ public final class SettingsMapper {
                 return block.getDouble(key);
             } else if (raw == Duration.class) {
                 return block.getDuration(key);
+            } else if (raw == com.typesafe.config.ConfigMemorySize.class) {
+                return block.getMemorySize(key);
             } else if (raw == Path.class) {
                 return Path.of(block.getString(key));
             } else if (raw.isEnum()) {
