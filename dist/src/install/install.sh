@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs containerd-shim-jrunc-v2 under PREFIX:
-#   PREFIX/bin/containerd-shim-jrunc-v2   the launcher (containerd finds it on its PATH)
+#   PREFIX/bin/containerd-shim-jrunc-v2   the launcher (containerd finds it on its PATH), with PREFIX recorded in it:
+#                                         a copy of it anywhere, or a link to it, runs this installation
 #   PREFIX/lib/jshim/runtime              the private jlink'd Java runtime (no host JDK needed)
 #   PREFIX/lib/jshim/lib                  the jars
 #   PREFIX/lib/jshim/aot                  the AOT caches trained at build time
@@ -13,14 +14,25 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 src="$top/dist/target/jshim"
 [ -x "$src/bin/containerd-shim-jrunc-v2" ] || { echo "install: $src is not built (make build)" >&2; exit 1; }
 [ -x "$src/lib/jshim/runtime/bin/java" ] || { echo "install: $src/lib/jshim/runtime is missing (make build)" >&2; exit 1; }
+# the launcher records PREFIX in single quotes (see below): only plain path characters
+recordable() {
+  case "$1" in
+    *[!A-Za-z0-9/._+@,:=-]*) echo "install: prefix $1 has characters the launcher cannot record (use letters, digits and /._+@,:=-)" >&2; exit 1 ;;
+  esac
+}
+recordable "$prefix"
 mkdir -p "$prefix/bin" "$prefix/lib" "$prefix/etc/jshim"
 prefix=$(cd "$prefix" && pwd)
+recordable "$prefix"
 # warm spares of the files replaced here (jshim.spare) would never be claimed again: stop them now
 "$top/dist/src/install/spares.sh" "$prefix"
 rm -rf "$prefix/lib/jshim"
 cp -a "$src/lib/jshim" "$prefix/lib/jshim"
 cp "$top/config/jshim.conf" "$prefix/lib/jshim/jshim.conf.default"
-cp "$src/bin/containerd-shim-jrunc-v2" "$prefix/bin/containerd-shim-jrunc-v2.new"
+# The installed launcher records the prefix, so a copy of it elsewhere or a link to it runs this installation.
+sed "s|^installed_home=\$|installed_home='$prefix'|" "$src/bin/containerd-shim-jrunc-v2" > "$prefix/bin/containerd-shim-jrunc-v2.new"
+grep -Fqx "installed_home='$prefix'" "$prefix/bin/containerd-shim-jrunc-v2.new" \
+  || { rm -f "$prefix/bin/containerd-shim-jrunc-v2.new"; echo "install: failed to record $prefix in the launcher ($src/bin/containerd-shim-jrunc-v2 has no installed_home= line)" >&2; exit 1; }
 chmod 755 "$prefix/bin/containerd-shim-jrunc-v2.new"
 mv -f "$prefix/bin/containerd-shim-jrunc-v2.new" "$prefix/bin/containerd-shim-jrunc-v2"
 if [ -f "$prefix/etc/jshim/jshim.conf" ]; then

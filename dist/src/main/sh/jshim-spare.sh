@@ -1,5 +1,5 @@
 # jshim-spare.sh: warm spare daemons for containerd-shim-jrunc-v2 (HOCON jshim.spare). Sourced by the launcher
-# (installed as lib/jshim/jshim-spare.sh) just before its cold one-JVM start, with the launcher's variables set
+# (installed as lib/jshim/sh/jshim-spare.sh) just before its cold one-JVM start, with the launcher's variables set
 # (self, home, lib, java_home, cp, common, flags, aot). POSIX sh and coreutils only.
 #
 # A spare is a daemon JVM (daemon flags, daemon.aot) started ahead of time that warmed up on a scratch bundle and
@@ -189,7 +189,7 @@ spare_after_start() {
   ( exec env JSHIM_REFILL_ROOT="$spare_root" JSHIM_REFILL_FP="$spare_fp" JSHIM_REFILL_BUNDLE="$(pwd -P)" \
       JSHIM_REFILL_COUNT="$spare_count" JSHIM_REFILL_DELAY="$spare_refill_delay" JSHIM_REFILL_JAVA="$java_home/bin/java" \
       JSHIM_REFILL_FLAGS="$common $flags $aot -Xlog:disable -Xlog:all=off ${JSHIM_JAVA_OPTS:-}" JSHIM_REFILL_CP="$cp" \
-      JSHIM_REFILL_MAIN="$spare_main" /bin/sh "$lib/jshim-spare.sh" --refill ) < /dev/null > /dev/null 2>&1 &
+      JSHIM_REFILL_MAIN="$spare_main" /bin/sh "$lib/sh/jshim-spare.sh" --refill ) < /dev/null > /dev/null 2>&1 &
 }
 
 # spare_refill: (background) waits for the new daemon's first container or refill_delay, then retires spares of

@@ -2,7 +2,10 @@ package io.jshim.dist.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.jshim.dist.testing.ShimUnderTest;
+import io.jshim.dist.testing.HostProcess;
 import io.jshim.testing.containerd.CtrEvent;
 import io.jshim.testing.containerd.CtrEvents;
 import io.jshim.testing.containerd.Mounts;
@@ -13,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,6 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * no longer listed, and an exit with status 137 is published.
  */
 class ShimKillIT extends FaultBase {
+  /** containerd's share of one CPU while the shim is killed on a loaded node. */
+  static final int THROTTLE_PERCENT = 10;
 
   @BeforeAll
   static void importImage() throws Exception {
@@ -62,5 +68,64 @@ class ShimKillIT extends FaultBase {
     } finally {
       remove(id);
     }
+  }
+
+  /**
+   * Issue 15: the shim is SIGKILLed while the node is loaded (one CPU-bound process per CPU) and containerd itself
+   * runs CPU-throttled ({@value #THROTTLE_PERCENT}% of a CPU), so the {@code delete} it spawns is throttled too and
+   * containerd 1.6 still kills it after 5 s. The cleanup must not depend on how fast a JVM starts: the container's
+   * processes are gone, its runc state and mounts removed, {@code ctr task ls} clean, and the exit (137) published
+   * exactly once. Outcomes only: how long the delete took is not asserted.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("shims")
+  void killedShimOnALoadedThrottledNodeIsStillCleanedUp(ShimUnderTest shim) throws Exception {
+    shim.requireBinary();
+    assumeTrue(LoadedNode.available(), "no cgroup v1 cpu controller with CFS quotas on this host");
+    String id = id(shim, "loadedkill");
+    ctr.ctr(null, Duration.ofSeconds(60), List.of("run", "-d", "--runtime", shim.runtime(), BusyboxImage.NAME, id,
+        "/bin/sleep", "600")).orThrow();
+    long initPid = taskPid(id).orElseThrow();
+    Path bundle = containerd.shims().bundle(namespace, id);
+    Path runcState = PrivateContainerd.RUNC_ROOT.resolve(namespace).resolve(id);
+    try (CtrEvents events = ctr.events()) {
+      ShimProcess daemon = containerd.shims().await(namespace, id, Duration.ofSeconds(10));
+      assertThat(Mounts.under(bundle)).as("rootfs mounted in %s", bundle).isNotEmpty();
+      try (LoadedNode loaded = LoadedNode.throttle(containerd.pid(), THROTTLE_PERCENT)) {
+        ProcessHandle.of(daemon.pid()).orElseThrow().destroyForcibly(); // SIGKILL
+
+        assertThat(await(() -> !ProcessStats.isAlive(initPid), Duration.ofSeconds(60)))
+            .as("container init %s killed (containerd's log: %s)", initPid, lastLines(containerd.log())).isTrue();
+        assertThat(await(() -> ctr.taskStatus(id).isEmpty(), Duration.ofSeconds(60)))
+            .as("task gone from ctr task ls: %s", ctr.taskLs()).isTrue();
+      }
+      assertThat(await(() -> !Files.exists(bundle), Duration.ofSeconds(30))).as("bundle %s removed", bundle).isTrue();
+      assertThat(Mounts.under(bundle)).isEmpty();
+      assertThat(runcState).doesNotExist();
+      // an event published after the cleanup: every exit event of the task has been delivered before it
+      String barrier = id + "-barrier";
+      ctr.ctr("container", "create", BusyboxImage.NAME, barrier, "/bin/true").orThrow();
+      ctr.deleteContainer(barrier);
+      events.await(namespace, "/containers/delete", "\"id\":\"" + barrier + "\"", Duration.ofSeconds(30));
+      List<CtrEvent> exits = events.events(namespace).stream()
+          .filter(e -> e.topic().equals("/tasks/exit") && e.json().contains("\"container_id\":\"" + id + "\"")).toList();
+      assertThat(exits).as("exit events of %s", id).hasSize(1);
+      assertThat(exits.getFirst().field("exit_status")).contains("137");
+      assertThat(exits.getFirst().field("pid")).contains(Long.toString(initPid));
+      assertThat(containerd.isAlive()).isTrue();
+    } finally {
+      if (ProcessStats.isAlive(initPid)) {
+        // the old behaviour: the delete was killed and the container runs on with no shim
+        HostProcess.run(List.of("runc", "--root", runcState.getParent().toString(), "delete", "--force", id),
+            Path.of("/"), Map.of(), Duration.ofSeconds(30));
+      }
+      Mounts.unmountAll(bundle);
+      remove(id);
+    }
+  }
+
+  private static String lastLines(String log) {
+    List<String> lines = log.lines().toList();
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
   }
 }

@@ -11,6 +11,7 @@ import io.jshim.testing.containerd.ShimProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,7 +24,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * {@code make install} acceptance: {@code install.sh} into a temporary prefix, then a private containerd whose PATH
  * holds the prefix's {@code bin} and no JDK runs containers through the installed shim; both JVMs of the shim
- * are the prefix's private runtime with their AOT cache mapped. {@code uninstall.sh} then leaves nothing behind.
+ * are the prefix's private runtime with their AOT cache mapped. A copy of the installed launcher outside the prefix
+ * (containerd 2.x {@code runtime_path}, a runtime named by absolute path) and a link to it run that installation,
+ * containers included. {@code uninstall.sh} then leaves nothing behind, and the copy fails naming what is missing.
  */
 @Timeout(300)
 class InstalledShimIT {
@@ -33,10 +36,14 @@ class InstalledShimIT {
   @Test
   void installedShimRunsContainersWithItsOwnRuntimeAndUninstallRemovesIt() throws Exception {
     Path prefix = Files.createTempDirectory("jshim-prefix-");
+    Path elsewhere = Files.createTempDirectory("jshim-elsewhere-");
     try {
       CommandResult installed = script("install.sh", prefix);
       assertThat(installed.exitCode()).as(installed.toString()).isZero();
       Path java = prefix.resolve("lib/jshim/runtime/bin/java").toRealPath();
+      Path copy = elsewhere.resolve("containerd-shim-jrunc-v2");
+      Files.copy(prefix.resolve("bin/containerd-shim-jrunc-v2"), copy, StandardCopyOption.COPY_ATTRIBUTES);
+      Path link = Files.createSymbolicLink(elsewhere.resolve("link"), prefix.resolve("bin/containerd-shim-jrunc-v2"));
       assertThat(prefix.resolve("lib/jshim/aot/delete.aot")).isNotEmptyFile();
       assertThat(prefix.resolve("lib/jshim/aot/daemon.aot")).isNotEmptyFile();
       assertThat(prefix.resolve("etc/jshim/jshim.conf")).isNotEmptyFile();
@@ -73,6 +80,24 @@ class InstalledShimIT {
           ctr.forceDeleteTask("installed-sleeper");
           ctr.deleteContainer("installed-sleeper");
         }
+
+        // containerd 2.x `runtime_path` or a client's absolute runtime name: a copy of the launcher outside the
+        // prefix (and a link to it) runs the installation it was installed with
+        assertThat(version(copy).code()).as(version(copy).stderr()).isZero();
+        assertThat(version(copy).stdoutText()).contains("Version:");
+        assertThat(version(link).code()).as(version(link).stderr()).isZero();
+        ctr.run(ContainerRun.of(copy.toString(), "copied-sleeper", "/bin/sleep", "600").detached()).orThrow();
+        try {
+          ShimProcess shim = containerd.shims().await(namespace, "copied-sleeper", Duration.ofSeconds(30));
+          assertThat(environ(shim.pid(), "JSHIM_LAUNCHER")).as("the launcher the daemon came from").isEqualTo(copy.toString());
+          assertThat(Path.of("/proc", Long.toString(shim.pid()), "exe").toRealPath()).isEqualTo(java);
+          CommandResult exec = ctr.exec("copied-sleeper", "exec-1", "/bin/echo", "exec through a copy");
+          assertThat(exec.exitCode()).as(exec.toString()).isZero();
+          assertThat(exec.stdout()).isEqualTo("exec through a copy\n");
+        } finally {
+          ctr.forceDeleteTask("copied-sleeper");
+          ctr.deleteContainer("copied-sleeper");
+        }
       }
 
       CommandResult removed = script("uninstall.sh", prefix);
@@ -80,9 +105,20 @@ class InstalledShimIT {
       assertThat(prefix.resolve("bin/containerd-shim-jrunc-v2")).doesNotExist();
       assertThat(prefix.resolve("lib/jshim")).doesNotExist();
       assertThat(prefix.resolve("etc/jshim")).doesNotExist();
+      // a copy whose installation is gone says so, in one line naming the missing directory
+      HostProcess orphan = version(copy);
+      assertThat(orphan.code()).isNotZero();
+      assertThat(orphan.stderr().strip()).doesNotContain("\n")
+          .contains(prefix.resolve("lib/jshim/lib") + " is missing").contains(copy.toString());
     } finally {
       deleteTree(prefix);
+      deleteTree(elsewhere);
     }
+  }
+
+  private static HostProcess version(Path launcher) throws IOException, InterruptedException {
+    return HostProcess.run(List.of(launcher.toString(), "-v"), Path.of("/"),
+        Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), Duration.ofSeconds(60));
   }
 
   private static CommandResult script(String name, Path prefix) throws IOException, InterruptedException {

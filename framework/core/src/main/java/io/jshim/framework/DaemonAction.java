@@ -102,6 +102,7 @@ final class DaemonAction {
         TtrpcServer server = null;
         ProcessReaper reaper = null;
         Path socketPath = null;
+        Optional<JoinRecord> joinRecord = Optional.empty();
         try {
             boolean stderrOnLog = redirectStderrToLogFifo();
             ShimLogging.configure(options.debug() ? "debug" : config.framework().logLevel(),
@@ -129,12 +130,14 @@ final class DaemonAction {
             installSignalHandlers();
             signal.ready();
             reported = true;
+            joinRecord = publishJoinRecord(socketPath);
             if (signal.detachStdio()) {
                 detachStdio(stderrOnLog);
             }
             log.atInfo().addKeyValue("pid", ProcessHandle.current().pid()).addKeyValue("namespace", options.namespace())
                     .addKeyValue("path", options.bundle()).log("shim daemon serving");
             awaitShutdown(plugins.exposed(ShutdownService.class));
+            removeJoinRecord(joinRecord);
             int code = stop(server, plugins, socketPath);
             reaper.close();
             return code;
@@ -143,6 +146,7 @@ final class DaemonAction {
             if (log != null) {
                 log.atError().setCause(e).log(message);
             }
+            removeJoinRecord(joinRecord);
             if (!reported) {
                 signal.failed(message);
             }
@@ -161,6 +165,37 @@ final class DaemonAction {
                 reaper.close();
             }
             return 1;
+        }
+    }
+
+    /**
+     * Publishes the {@link JoinRecord} of this serving daemon (when the launcher passed a fingerprint); a failure is
+     * logged and costs only the launcher's shortcut.
+     */
+    private Optional<JoinRecord> publishJoinRecord(Path socketPath) {
+        if (socketPath == null) {
+            return Optional.empty();
+        }
+        try {
+            return JoinRecord.publish(JoinRecord.DIR, socketPath, config.framework(), env);
+        } catch (IOException | RuntimeException e) {
+            log.atWarn().addKeyValue("dir", JoinRecord.DIR).addKeyValue("error", e.getMessage())
+                    .log("failed to publish the join record: starts of this group run a JVM");
+            return Optional.empty();
+        }
+    }
+
+    private void removeJoinRecord(Optional<JoinRecord> record) {
+        if (record.isEmpty()) {
+            return;
+        }
+        try {
+            record.get().remove();
+        } catch (IOException | RuntimeException e) {
+            if (log != null) {
+                log.atWarn().addKeyValue("file", record.get().file()).addKeyValue("error", e.getMessage())
+                        .log("failed to remove the join record");
+            }
         }
     }
 

@@ -76,6 +76,12 @@ public final class ContainerFactory {
         BundleSpec spec = BundleSpec.read(bundle);
         writeOptions(bundle, request);
         Runc runc = runc(namespace, bundle, request.options());
+        try {
+            DeleteRuntimeRecord.write(bundle, runc.config());
+        } catch (IOException e) {
+            throw new TaskException.Unknown("failed to write the delete record of container " + request.id() + ": "
+                    + e.getMessage(), e);
+        }
         Path rootfs = bundle.resolve("rootfs");
         boolean mounted = false;
         ProcessIo io = null;
