@@ -353,7 +353,8 @@ class JoinIT {
   }
 
   private static void config(String text) throws IOException {
-    Files.writeString(prefix.resolve("etc/jshim/jshim.conf"), text);
+    // no warm spare: a refill would start a JVM (and leave the marker) whatever the start under test did
+    Files.writeString(prefix.resolve("etc/jshim/jshim.conf"), text + "jshim.spare.count = 0\n");
   }
 
   /** The installation's java: the real one, or one that leaves {@link #marker} and fails. */
