@@ -75,6 +75,12 @@ st_go, st_jr = numbers("stdout_go"), numbers("stdout_jrunc")
 row("d_stdout", "stdout throughput, 512 MiB, median", "MiB/s", pct(st_go, .5), pct(st_jr, .5), 1.0, False)
 par_go, par_jr = numbers("par_go"), numbers("par_jrunc")
 row("e_parallel", "10 containers started in parallel (ctr run -d), median", "ms", pct(par_go, .5), pct(par_jr, .5), 1.5)
+ns_go, ns_jr = numbers("nsrun_go"), numbers("nsrun_jrunc")
+row("i_ns_run_p50", "ctr run --rm /bin/true, namespace grouping, daemon up, median", "ms", pct(ns_go, .5),
+    pct(ns_jr, .5), 1.0)
+nsp_go, nsp_jr = numbers("nspar_go"), numbers("nspar_jrunc")
+row("i_ns_parallel", "10 parallel starts, namespace grouping, daemon up, median", "ms", pct(nsp_go, .5),
+    pct(nsp_jr, .5), 1.0)
 sp_go, sp_jr = numbers("spare_go"), numbers("spare_jrunc")
 row("h_spare_p50", "ctr run --rm /bin/true, warm spare ready, median", "ms", pct(sp_go, .5), pct(sp_jr, .5), 1.5)
 row("h_spare_p90", "ctr run --rm /bin/true, warm spare ready, p90", "ms", pct(sp_go, .9), pct(sp_jr, .9), 1.5)

@@ -9,7 +9,9 @@
 #       until its container runs (absolute targets of issue 14, with the PSS per daemon of (c))
 #   (h) ctr run --rm /bin/true with a warm spare ready (jshim.spare.count = 1), and the PSS of an idle spare
 # Rows (a)-(e) run with jshim.spare.count = 0 (each jrunc start boots its JVM); (h) turns the spare on.
-# ONLY=h runs (h) alone (with the Go shim's run for the ratio).
+#   (i) namespace grouping with the namespace's daemon up (started by a sleeper first): ctr run --rm /bin/true and
+#       10 parallel starts, each jrunc start joining that daemon without a JVM (lib/jshim/sh/join-group.sh)
+# ONLY=h or ONLY=i runs that section alone (with the Go shim's runs for the ratio).
 # Prints a table of jrunc/Go ratios and writes bench/results/latest.json, latest.md and latest.svg.
 # Environment: N (runs for a, b; default 15), PAR_ROUNDS (default 3), STDOUT_RUNS (default 5: two runs swung the ratio by 0.2), DAEMON_RUNS (g; default 3),
 # JSHIM_HOME (default dist/target/jshim, e.g. an installed prefix), SKIP_TTRPC=1.
@@ -56,7 +58,7 @@ go_pids() { local pid go; go=$(readlink -f "$(command -v containerd-shim-runc-v2
 # warm-up: one of each (page cache, containerd's first-use paths)
 for rt in $GO $JR; do run_rm "$rt" "warm-$(name "$rt")" /bin/true; done
 
-if [ "${ONLY:-}" != h ]; then
+if [ -z "${ONLY:-}" ]; then
 log "(a) ctr run --rm /bin/true, N=$N each, interleaved"
 for i in $(seq "$N"); do
   for rt in $(pair "$i"); do
@@ -121,6 +123,30 @@ for i in $(seq "$DAEMON_RUNS"); do
 done
 fi
 
+if [ -z "${ONLY:-}" ] || [ "$ONLY" = i ]; then
+log "(i) namespace grouping, the namespace's daemon up: ctr run --rm /bin/true N=$N each and 10 parallel starts, $PAR_ROUNDS rounds, interleaved"
+printf 'jshim.grouping = namespace\njshim.spare.count = 0\n' > "$conf"
+run_d "$JR" i-anchor # cold: the namespace's daemon, which every later jrunc start joins
+for i in $(seq "$N"); do
+  for rt in $(pair "$i"); do
+    t0=$(now_ms); run_rm "$rt" "i-$(name "$rt")-$i" /bin/true; t1=$(now_ms)
+    echo $(( t1 - t0 )) >> "$raw/nsrun_$(name "$rt")"
+  done
+done
+for r in $(seq "$PAR_ROUNDS"); do
+  for rt in $(pair "$r"); do
+    n=$(name "$rt"); t0=$(now_ms)
+    starters=()
+    for i in $(seq 10); do run_d "$rt" "ip-$n-$r-$i" & starters+=($!); done
+    wait "${starters[@]}"; t1=$(now_ms)
+    echo $(( t1 - t0 )) >> "$raw/nspar_$n"
+    for i in $(seq 10); do remove "ip-$n-$r-$i"; done
+  done
+done
+remove i-anchor
+fi
+
+if [ -z "${ONLY:-}" ] || [ "$ONLY" = h ]; then
 log "(h) ctr run --rm /bin/true with a warm spare ready, N=$N each, interleaved; PSS of the idle spare"
 printf 'jshim.grouping = sandbox\njshim.spare.count = 1\n' > "$conf"
 ready_spare() { # waits (<= 60 s) until a spare is ready, prints its pid
@@ -143,6 +169,7 @@ for i in $(seq "$N"); do
   done
 done
 kill_spares
+fi
 pc_stop
 
 if [ "${SKIP_TTRPC:-}" != 1 ]; then
