@@ -3,6 +3,7 @@ package io.jshim.dist.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jshim.api.task.v2.DeleteResponse;
+import io.jshim.dist.testing.ContainerdSuite;
 import io.jshim.dist.testing.ShimUnderTest;
 import io.jshim.testing.containerd.CommandResult;
 import io.jshim.testing.containerd.CtrEvent;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,7 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * it, so the check cannot pass by accident. Afterwards nothing is left: no task, no container, no mount under the
  * bundle, no runc state, no bundle, no shim socket.
  */
-class FailedCreateIT extends FaultBase {
+@Timeout(300)
+class FailedCreateIT extends ContainerdSuite {
   private static Path wrappers;
   private static Path deletes;
 
