@@ -1,14 +1,16 @@
 package io.jshim.dist.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A host command run to completion for a test: no stdin, stdout kept as bytes (the shim's {@code delete} prints
@@ -38,18 +40,27 @@ public record HostProcess(int code, byte[] stdout, String stderr) {
     builder.environment().putAll(env);
     Process process = builder.start();
     process.getOutputStream().close();
-    byte[][] out = new byte[1][];
-    Thread reader = Thread.ofVirtual().start(() -> {
-      try {
-        out[0] = process.getInputStream().readAllBytes();
-      } catch (IOException e) {
-        out[0] = new byte[0];
-      }
-    });
-    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)).as("%s finishes within %s", command, bound)
-        .isTrue();
-    reader.join();
-    return new HostProcess(process.exitValue(), out[0], err);
+    FutureTask<byte[]> out = readAll(process.getInputStream());
+    FutureTask<byte[]> err = readAll(process.getErrorStream());
+    if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+      // a bound that holds even when a child keeps the pipes open: kill the command and what it started
+      List<ProcessHandle> started = process.descendants().toList();
+      process.destroyForcibly();
+      started.forEach(ProcessHandle::destroyForcibly);
+      throw new AssertionError(command + " did not finish within " + bound + " (killed with what it started)");
+    }
+    try {
+      return new HostProcess(process.exitValue(), out.get(bound.toMillis(), TimeUnit.MILLISECONDS),
+          new String(err.get(bound.toMillis(), TimeUnit.MILLISECONDS), StandardCharsets.UTF_8));
+    } catch (ExecutionException | TimeoutException e) {
+      throw new AssertionError(command + " exited " + process.exitValue()
+          + " but its stdout/stderr stayed open past " + bound + " (a child holds them?)", e);
+    }
+  }
+
+  private static FutureTask<byte[]> readAll(InputStream stream) {
+    FutureTask<byte[]> all = new FutureTask<>(stream::readAllBytes);
+    Thread.ofVirtual().start(all);
+    return all;
   }
 }
