@@ -3,13 +3,13 @@
 #   spares.sh PREFIX
 # Used by install.sh (a spare of the replaced files must not wait for starts) and uninstall.sh. A spare is found by
 # its directory (<run>/<key>/{ready.*,new.*,claim.*}.<pid>, run = $JSHIM_SPARE_RUN or /run/jshim-spare, key = the
-# cksum of PREFIX as the launcher computes it) and, while it warms up, by its environment (JSHIM_SPARE=1 and
+# cksum of PREFIX as the launcher computes it: lib/jshim/sh/identity.sh) and, while it warms up, by its environment (JSHIM_SPARE=1 and
 # JSHIM_SPARE_HOME=PREFIX) with a spare's command line (no -address: a spare that became a daemon is left alone).
 set -u
 prefix=${1:?usage: spares.sh PREFIX}
 prefix=$(cd "$prefix" 2>/dev/null && pwd -P) || exit 0
 run=${JSHIM_SPARE_RUN:-/run/jshim-spare}
-key=$(printf '%s' "$prefix" | cksum | cut -d' ' -f1)
+key=$(printf '%s\n' "$prefix" | cksum | cut -d' ' -f1)
 root="$run/$key"
 pids=""
 if [ -d "$root" ]; then

@@ -8,41 +8,18 @@
 # answers, writes BUNDLE/address and BUNDLE/bootstrap.json and prints the address (plain without MAX_SHIM_VERSION,
 # else JSON {"version":min(jshim.address-version, MAX_SHIM_VERSION),...}). This does the same from the record a
 # serving daemon publishes (io.jshim.framework.JoinRecord: /run/jshim/groups/<socket name>), accepted only when every
-# check passes: the record's format; its grouping is the one tried; its fingerprint is this launcher's (same
-# installation and configuration, so the same grouping and address version the JVM would read); its pid is alive
+# check passes: the record's format; its grouping is the one tried; its fingerprint is this launcher's
+# ($JSHIM_FINGERPRINT from identity.sh: same installation and configuration, so the same grouping and address
+# version the JVM would read; unset, so no join, when the configuration has substitutions or includes); its pid is alive
 # with the recorded start time (not a reused pid); its address is the derived one and the socket exists. The record
 # is removed the moment the daemon's shutdown begins.
 #
-# jshim_fingerprint sets and exports JSHIM_FINGERPRINT (the daemon publishes it in its record), or unsets it when the
-# configuration could depend on more than its file (HOCON substitutions or includes: no join then).
 # jshim_join ARGS... exits 0 once it answered; it returns 1, having written nothing, whenever the JVM must run the
 # start: when in doubt, take the JVM path - never a wrong group. In doubt are: a flag other than -namespace, -id,
 # -address, -publish-binary, -bundle, -debug; runtime options or containerd 2.3's bootstrap parameters on stdin
 # (anything but /dev/null); an annotation whose value is not plain (escapes, a slash, duplicates, an annotations
 # object that is not one line of "key":"value" pairs); an address or namespace Go's path.Join would clean; a
 # MAX_SHIM_VERSION that is not a plain number.
-
-jshim_fingerprint() {
-  unset JSHIM_FINGERPRINT
-  jshim_conf=""
-  case ${JSHIM_CONFIG:-} in
-    *[![:space:]]*) jshim_conf=$JSHIM_CONFIG ;;
-    *) [ ! -f /etc/jshim/jshim.conf ] || jshim_conf=/etc/jshim/jshim.conf ;;
-  esac
-  if [ -n "$jshim_conf" ]; then
-    [ -f "$jshim_conf" ] || return 0
-    ! grep -qF -e '${' -e include "$jshim_conf" || return 0
-  fi
-  JSHIM_FINGERPRINT=$(
-    {
-      printf 'jshim-fingerprint 1\n%s\n%s\n%s\n' "$home" "$jshim_conf" "${JSHIM_JAVA_OPTS:-}"
-      ls -lL --time-style=+%s.%N "$lib/lib"
-      [ -z "$jshim_conf" ] || cat "$jshim_conf"
-    } | sha256sum
-  ) || { unset JSHIM_FINGERPRINT; return 0; }
-  JSHIM_FINGERPRINT=${JSHIM_FINGERPRINT%% *}
-  export JSHIM_FINGERPRINT
-}
 
 # jshim_join_plain VALUE: whether VALUE can be a path.Join element unchanged and a file name (no slash, not . or ..)
 jshim_join_plain() {
@@ -116,10 +93,11 @@ jshim_join_record() {
     [ "$jshim_max" -ge "$jshim_version" ] || jshim_bootstrap_version=$jshim_max
     jshim_out="{\"version\":$jshim_bootstrap_version,\"address\":\"$jshim_addr\",\"protocol\":\"ttrpc\"}"
   fi
-  printf '%s' "$jshim_addr" > "$jshim_bundle/.address" && mv -f "$jshim_bundle/.address" "$jshim_bundle/address" &&
+  # written in place (no rename: containerd reads them only after this start answered)
+  { printf '%s' "$jshim_addr" > "$jshim_bundle/address" &&
     printf '%s' "{\"version\":$jshim_bootstrap_version,\"address\":\"$jshim_addr\",\"protocol\":\"ttrpc\"}" \
-      > "$jshim_bundle/.bootstrap.json" && mv -f "$jshim_bundle/.bootstrap.json" "$jshim_bundle/bootstrap.json" || {
-    rm -f "$jshim_bundle/.address" "$jshim_bundle/.bootstrap.json"
+      > "$jshim_bundle/bootstrap.json"; } 2> /dev/null || {
+    rm -f "$jshim_bundle/address" "$jshim_bundle/bootstrap.json"
     return 1
   }
   printf '%s' "$jshim_out"

@@ -1,6 +1,6 @@
 # jshim-spare.sh: warm spare daemons for containerd-shim-jrunc-v2 (HOCON jshim.spare). Sourced by the launcher
 # (installed as lib/jshim/sh/jshim-spare.sh) just before its cold one-JVM start, with the launcher's variables set
-# (self, home, lib, java_home, cp, common, flags, aot). POSIX sh and coreutils only.
+# (self, home, lib, java_home, cp, common, flags, aot; jshim_key and jshim_fp of identity.sh). POSIX sh and coreutils only.
 #
 # A spare is a daemon JVM (daemon flags, daemon.aot) started ahead of time that warmed up on a scratch bundle and
 # waits in the installation's root-only directory
@@ -10,8 +10,9 @@
 #     new.<pid>/           a spare warming up
 #     claim.<launcher pid>/ a spare a start claimed (renamed from ready.*: one rename wins)
 #     spares.log           what spares log before they are handed a start
-# <fp> (the fingerprint) covers the launcher, every jar and the configuration file (path, inode, size, times): a
-# spare of an older installation or configuration is never claimed, and the next refill retires it.
+# <installation> and <fp> are identity.sh's jshim_key and jshim_fp (the launcher computed them before this runs):
+# the fingerprint covers the launcher, every jar and the configuration file (path, inode, size, times), so a spare
+# of an older installation or configuration is never claimed, and the next refill retires it.
 #
 # spare_start MAIN_CLASS ARGS...: called for a `start`. If a spare of this fingerprint is ready, claims it, hands it
 # the start (arguments, environment, bundle, stdin, this launcher's pid for the OOM score), relays its answer
@@ -26,17 +27,6 @@ spare_run=${JSHIM_SPARE_RUN:-/run/jshim-spare}
 spare_root=""
 spare_fp=""
 spare_log=""
-
-# spare_fingerprint: sets spare_root and spare_fp (one subshell: cksum twice, stat once)
-spare_fingerprint() {
-  spare_conf=${JSHIM_CONFIG:-/etc/jshim/jshim.conf}
-  # shellcheck disable=SC2046 # two words: the installation key and the fingerprint
-  set -- $( { printf '%s' "$home" | cksum; \
-              { printf '%s\n' "$home"; stat -L -c '%n:%d:%i:%s:%Y:%Z' "$self" "$spare_conf" "$lib"/lib/*.jar 2>/dev/null; } | cksum; } )
-  spare_root="$spare_run/$1"
-  spare_fp="$3-$4"
-  spare_log="$spare_root/spares.log"
-}
 
 # spare_policy: reads policy.<fp> into spare_count, spare_handoff_timeout, spare_start_timeout, spare_refill_delay;
 # false when there is none (spares off, or no JVM of this fingerprint ran yet)
@@ -149,7 +139,9 @@ spare_start() {
   spare_main=$1
   shift
   set +e
-  spare_fingerprint
+  spare_root="$spare_run/$jshim_key"
+  spare_fp=$jshim_fp
+  spare_log="$spare_root/spares.log"
   JSHIM_SPARE_ROOT=$spare_root
   JSHIM_SPARE_FINGERPRINT=$spare_fp
   JSHIM_SPARE_HOME=$home

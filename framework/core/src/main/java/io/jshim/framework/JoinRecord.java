@@ -26,7 +26,7 @@ import java.util.Optional;
  * FINGERPRINT     (what the launcher passed in $JSHIM_FINGERPRINT: its installation and configuration)
  * ADDRESS         (unix://...)
  * </pre>
- * Published only when the launcher passed a fingerprint (hex): a launcher joins only a daemon of its own installation
+ * Published only when the launcher passed a fingerprint ({@code <crc>-<bytes>}): a launcher joins only a daemon of its own installation
  * and configuration, whose grouping it then knows. A daemon killed without its shutdown leaves the file: the pid and
  * start time tell a launcher it is stale.
  */
@@ -58,7 +58,7 @@ public final class JoinRecord {
             throws IOException {
         requireNonNull(socket, "socket is null");
         String fingerprint = env.getOrDefault(FINGERPRINT_ENV, "");
-        if (!fingerprint.matches("[0-9a-f]{64}")) {
+        if (!LauncherFingerprint.valid(fingerprint)) {
             return Optional.empty();
         }
         long pid = ProcessHandle.current().pid();

@@ -110,7 +110,7 @@ final class SpareAction {
         Path root = Path.of(require(SparePolicy.ROOT_ENV));
         String fingerprint = require(SparePolicy.FINGERPRINT_ENV);
         String home = require(SparePolicy.HOME_ENV);
-        if (!root.isAbsolute() || !SparePolicy.validFingerprint(fingerprint)) {
+        if (!root.isAbsolute() || !LauncherFingerprint.valid(fingerprint)) {
             throw new ShimException("failed to start spare: $" + SparePolicy.ROOT_ENV + " " + root + " or $"
                     + SparePolicy.FINGERPRINT_ENV + " " + fingerprint + " is not what the launcher sets");
         }

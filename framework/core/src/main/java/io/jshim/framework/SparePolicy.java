@@ -11,7 +11,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * What the launcher needs of {@code jshim.spare} (it reads no HOCON): every JVM of an installation that loaded the
@@ -27,8 +26,6 @@ final class SparePolicy {
     static final String FINGERPRINT_ENV = "JSHIM_SPARE_FINGERPRINT";
     /** The launcher's installation directory, set by the launcher. */
     static final String HOME_ENV = "JSHIM_SPARE_HOME";
-    private static final Pattern FINGERPRINT = Pattern.compile("[0-9A-Za-z_-]{1,64}");
-
     private SparePolicy() {
     }
 
@@ -78,15 +75,10 @@ final class SparePolicy {
     static Optional<Path> file(Map<String, String> env) {
         String root = env.getOrDefault(ROOT_ENV, "");
         String fingerprint = env.getOrDefault(FINGERPRINT_ENV, "");
-        if (root.isEmpty() || !root.startsWith("/") || !FINGERPRINT.matcher(fingerprint).matches()) {
+        if (root.isEmpty() || !root.startsWith("/") || !LauncherFingerprint.valid(fingerprint)) {
             return Optional.empty();
         }
         return Optional.of(Path.of(root, "policy." + fingerprint));
-    }
-
-    /** Whether {@code fingerprint} is one the launcher could have written. */
-    static boolean validFingerprint(String fingerprint) {
-        return FINGERPRINT.matcher(fingerprint).matches();
     }
 
     private static String seconds(java.time.Duration duration) {

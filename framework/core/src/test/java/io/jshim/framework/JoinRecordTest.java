@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JoinRecordTest {
-    private static final String FINGERPRINT = "ab".repeat(32);
+    private static final String FINGERPRINT = "3141592653-1234";
     private static final FrameworkSettings NAMESPACE = new FrameworkSettings(Duration.ofSeconds(5), "ffm", "", "info", 3,
             List.of(), Duration.ofSeconds(10), "namespace", List.of());
 
@@ -46,7 +46,7 @@ class JoinRecordTest {
     @Test
     void withoutAHexFingerprintFromTheLauncherNothingIsPublished() throws Exception {
         for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of(JoinRecord.FINGERPRINT_ENV, "x\nnone"),
-                Map.of(JoinRecord.FINGERPRINT_ENV, FINGERPRINT.toUpperCase()))) {
+                Map.of(JoinRecord.FINGERPRINT_ENV, "ab".repeat(32)))) {
             assertThat(JoinRecord.publish(dir.resolve("groups"), dir.resolve("s/abc"), NAMESPACE, env)).isEmpty();
         }
         assertThat(dir.resolve("groups")).doesNotExist();
