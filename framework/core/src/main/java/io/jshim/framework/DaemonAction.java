@@ -103,6 +103,7 @@ final class DaemonAction {
         ProcessReaper reaper = null;
         Path socketPath = null;
         Optional<JoinRecord> joinRecord = Optional.empty();
+        long began = System.nanoTime();
         try {
             boolean stderrOnLog = redirectStderrToLogFifo();
             ShimLogging.configure(options.debug() ? "debug" : config.framework().logLevel(),
@@ -119,23 +120,28 @@ final class DaemonAction {
             PluginDiscovery discovery = new PluginDiscovery(Shim.class.getClassLoader(), pluginsDir());
             List<DiscoveredPlugin> discovered = discovery.discover();
             ShimConfig effective = config.withReferencesFrom(discovery.jarLoaders());
+            long configured = System.nanoTime();
             PluginRegistry registry = new PluginRegistry(discovered, effective);
             plugins = registry.start(options, binder -> {
                 binder.bind(Posix.class).toInstance(posix);
                 binder.bind(ProcessReaper.class).toInstance(startedReaper);
                 binder.bind(ProcessLauncher.class).toInstance(launcher);
             });
+            long pluginsStarted = System.nanoTime();
             server = server(plugins, effective, discovery);
             server.serve(listening);
             installSignalHandlers();
             signal.ready();
             reported = true;
+            long ready = System.nanoTime();
             joinRecord = publishJoinRecord(socketPath);
             if (signal.detachStdio()) {
                 detachStdio(stderrOnLog);
             }
             log.atInfo().addKeyValue("pid", ProcessHandle.current().pid()).addKeyValue("namespace", options.namespace())
-                    .addKeyValue("path", options.bundle()).log("shim daemon serving");
+                    .addKeyValue("path", options.bundle()).addKeyValue("config_ms", millis(configured - began))
+                    .addKeyValue("plugins_ms", millis(pluginsStarted - configured))
+                    .addKeyValue("ready_ms", millis(ready - began)).log("shim daemon serving");
             awaitShutdown(plugins.exposed(ShutdownService.class));
             removeJoinRecord(joinRecord);
             int code = stop(server, plugins, socketPath);
@@ -422,5 +428,9 @@ final class DaemonAction {
                 // nothing more to do
             }
         }
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
     }
 }
