@@ -52,14 +52,22 @@ spare_note() {
   printf '%s launcher=%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$$" "$*" >> "$spare_log" 2>/dev/null || true
 }
 
-# spare_watchdog SECONDS PID CLAIM: after SECONDS, SIGKILLs the spare and opens the out FIFO once so that a launcher
-# blocked opening it for reading gets EOF. Killed (TERM) when the spare answered in time. No fd of containerd's.
+# spare_watchdog PID CLAIM: SIGKILLs the spare when it has not accepted the hand-off within handoff_timeout (a
+# spare removes CLAIM as it accepts), then opens the out FIFO once so that a launcher blocked opening it for reading
+# gets EOF; or when it has not answered within start_timeout more (its end of the FIFO closes as it dies). Killed
+# (TERM) when the spare answered in time. One subshell for both bounds; no fd of containerd's.
 spare_watchdog() {
   ( trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
-    sleep "$1" & sleeper=$!
+    sleep "$spare_handoff_timeout" & sleeper=$!
     wait "$sleeper" || exit 0
-    kill -KILL "$2" 2>/dev/null
-    : <> "$3/out"
+    if [ -d "$2" ]; then
+      kill -KILL "$1" 2>/dev/null
+      : <> "$2/out"
+      exit 0
+    fi
+    sleep "$spare_start_timeout" & sleeper=$!
+    wait "$sleeper" || exit 0
+    kill -KILL "$1" 2>/dev/null
   ) < /dev/null > /dev/null 2>&1 &
   spare_wd=$!
 }
@@ -101,15 +109,21 @@ spare_handoff() {
     return 1
   fi
   trap '' PIPE
-  mkfifo -m 0600 "$claim/out" || { spare_abandon "$claim" "$spid" "cannot make $claim/out"; return 1; }
+  # the spare made CLAIM/out (0600) when it published itself
+  [ -p "$claim/out" ] || { spare_abandon "$claim" "$spid" "$claim/out is not a FIFO"; return 1; }
   {
     printf 'home=%s\nfingerprint=%s\ncwd=%s\noom-pid=%s\n' "$home" "$spare_fp" "$(pwd -P)" "$$"
     printf 'arg=%s\n' "$@"
   } > "$claim/request" || { spare_abandon "$claim" "$spid" "cannot write $claim/request"; return 1; }
   env -0 > "$claim/env" || { spare_abandon "$claim" "$spid" "cannot write $claim/env"; return 1; }
-  if [ -e /proc/self/fd/0 ]; then cat > "$claim/stdin"; else : > "$claim/stdin"; fi \
-    || { spare_abandon "$claim" "$spid" "cannot write $claim/stdin"; return 1; }
-  spare_watchdog "$spare_handoff_timeout" "$spid" "$claim"
+  # containerd's runtime options or bootstrap parameters, when it sent any (the output may then be binary)
+  spare_text_output=""
+  if [ ! -e /proc/self/fd/0 ] || [ /dev/stdin -ef /dev/null ]; then
+    : > "$claim/stdin" && spare_text_output=1
+  else
+    cat > "$claim/stdin"
+  fi || { spare_abandon "$claim" "$spid" "cannot write $claim/stdin"; return 1; }
+  spare_watchdog "$spid" "$claim"
   if ! printf 'jshim-handoff %s\n' "$claim" > "$claim/req" 2>/dev/null; then
     spare_abandon "$claim" "$spid" "cannot write its request FIFO"
     return 1
@@ -121,15 +135,20 @@ spare_handoff() {
     spare_abandon "$claim" "$spid" "no acknowledgement within ${spare_handoff_timeout}s"
     return 1
   fi
-  kill "$spare_wd" 2>/dev/null || true
-  spare_watchdog "$spare_start_timeout" "$spid" "$claim"
   status=""
   IFS= read -r status <&5 || true
   if [ "$status" != "jshim: started" ]; then
     spare_abandon "$claim" "$spid" "answered '$status' instead of jshim: started"
     return 1
   fi
-  cat <&5
+  if [ -n "$spare_text_output" ]; then
+    # the address (plain or JSON, no newline): relayed by the shell, no program to start
+    line=""
+    while IFS= read -r line <&5; do printf '%s\n' "$line"; line=""; done
+    [ -z "$line" ] || printf '%s' "$line"
+  else
+    cat <&5
+  fi
   kill "$spare_wd" 2>/dev/null || true
   exit 0
 }
@@ -178,10 +197,13 @@ spare_after_start() {
   trap - PIPE
   # a new sh, not a fork of this one: a fork keeps the start's command line (-address ... start) for seconds
   # shellcheck disable=SC2086 # flag lists
-  ( exec env JSHIM_REFILL_ROOT="$spare_root" JSHIM_REFILL_FP="$spare_fp" JSHIM_REFILL_BUNDLE="$(pwd -P)" \
-      JSHIM_REFILL_COUNT="$spare_count" JSHIM_REFILL_DELAY="$spare_refill_delay" JSHIM_REFILL_JAVA="$java_home/bin/java" \
-      JSHIM_REFILL_FLAGS="$common $flags $aot -Xlog:disable -Xlog:all=off ${JSHIM_JAVA_OPTS:-}" JSHIM_REFILL_CP="$cp" \
-      JSHIM_REFILL_MAIN="$spare_main" /bin/sh "$lib/sh/jshim-spare.sh" --refill ) < /dev/null > /dev/null 2>&1 &
+  ( JSHIM_REFILL_ROOT=$spare_root JSHIM_REFILL_FP=$spare_fp JSHIM_REFILL_BUNDLE=$(pwd -P) JSHIM_REFILL_COUNT=$spare_count
+    JSHIM_REFILL_DELAY=$spare_refill_delay JSHIM_REFILL_JAVA="$java_home/bin/java"
+    JSHIM_REFILL_FLAGS="$common $flags $aot -Xlog:disable -Xlog:all=off ${JSHIM_JAVA_OPTS:-}" JSHIM_REFILL_CP=$cp
+    JSHIM_REFILL_MAIN=$spare_main
+    export JSHIM_REFILL_ROOT JSHIM_REFILL_FP JSHIM_REFILL_BUNDLE JSHIM_REFILL_COUNT JSHIM_REFILL_DELAY JSHIM_REFILL_JAVA \
+      JSHIM_REFILL_FLAGS JSHIM_REFILL_CP JSHIM_REFILL_MAIN
+    exec /bin/sh "$lib/sh/jshim-spare.sh" --refill ) < /dev/null > /dev/null 2>&1 &
 }
 
 # spare_refill: (background) waits for the new daemon's first container or refill_delay, then retires spares of

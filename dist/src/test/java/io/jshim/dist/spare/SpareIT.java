@@ -59,6 +59,14 @@ class SpareIT extends ContainerdSuite {
     assertThat(containerd.shims().pids()).as("shims of containerd (by -address)").doesNotContain(spare);
     assertThat(argv(spare)).as("the spare's command line").doesNotContain("-address", "-id", "start");
     assertThat(ctr.taskLs().stdout()).doesNotContain(Long.toString(spare));
+    // the warm-up ran a whole task through its stand-in runtime and left nothing: no child, no scratch, no retries
+    assertThat(children(spare)).as("children of the waiting spare").isEmpty();
+    try (var entries = Files.list(readyDir(spare))) {
+      assertThat(entries.map(p -> p.getFileName().toString()).toList()).as("the ready spare's directory")
+          .containsExactlyInAnyOrder("pid", "req", "out");
+    }
+    assertThat(spares.log()).contains("spare warmed up").doesNotContain("failed to warm up")
+        .doesNotContain("failed to forward event");
 
     String id = sleeper("warm");
     ShimProcess daemon = containerd.shims().await(namespace, id, Duration.ofSeconds(30));
@@ -211,6 +219,24 @@ class SpareIT extends ContainerdSuite {
       pool.shutdown();
     }
     return ids;
+  }
+
+  /** The children of every thread of {@code pid} ({@code /proc/PID/task/TID/children}). */
+  private static List<String> children(long pid) throws IOException {
+    List<String> children = new ArrayList<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String text = Files.readString(task.resolve("children")).strip();
+          if (!text.isEmpty()) {
+            children.addAll(List.of(text.split("\\s+")));
+          }
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // a thread that ended meanwhile
+        }
+      }
+    }
+    return children;
   }
 
   private Path readyDir(long spare) throws IOException {

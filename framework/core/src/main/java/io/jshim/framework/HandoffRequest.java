@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  *   <li>{@code env}: the start's environment, {@code NAME=VALUE} entries separated by NUL ({@code env -0});</li>
  *   <li>{@code stdin}: what containerd wrote on start's stdin (runtime options);</li>
  *   <li>{@code pid}: this spare's pid, written by the spare (it proves the directory is this spare's);</li>
- *   <li>{@code out}: the FIFO the launcher reads start's output from.</li>
+ *   <li>{@code out}: the FIFO the launcher reads start's output from (the spare made it when it published itself).</li>
  * </ul>
  *
  * @param claim       the claimed directory

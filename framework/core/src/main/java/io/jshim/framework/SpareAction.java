@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>creates {@code <root>/new.<pid>} (mode 0700; {@code root} is the launcher's root-only directory of the
  *       installation, {@value SparePolicy#ROOT_ENV}) and warms up in it ({@link SpareWarmUp});</li>
  *   <li>writes {@code pid}, makes the request FIFO {@code req} (0600, held open read-write so that the launcher's
- *       open never blocks while the spare lives) and publishes itself by renaming the directory to
+ *       open never blocks while the spare lives) and the output FIFO {@code out} (0600), and publishes itself by
+ *       renaming the directory to
  *       {@code ready.<fingerprint>.<pid>};</li>
  *   <li>waits. A launcher claims it by renaming that directory to {@code claim.<launcher pid>} (one rename wins),
  *       fills it ({@link HandoffRequest}) and writes one line naming it on {@code req}; the spare validates the
@@ -148,6 +149,8 @@ final class SpareAction {
                 Files.writeString(dir.resolve("pid"), Integer.toString(self));
                 Path fifo = dir.resolve("req");
                 posix.mkfifo(fifo, 0600);
+                // the FIFO the claiming launcher reads the start's output from (one program less on its path)
+                posix.mkfifo(dir.resolve("out"), 0600);
                 requestFd = posix.open(fifo, FileCalls.O_RDWR | FileCalls.O_CLOEXEC, 0);
                 Path ready = root.resolve("ready." + fingerprint + "." + self);
                 Files.move(dir, ready, StandardCopyOption.ATOMIC_MOVE);
