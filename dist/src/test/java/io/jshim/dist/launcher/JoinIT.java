@@ -2,6 +2,8 @@ package io.jshim.dist.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jshim.api.task.v2.ConnectRequest;
+import io.jshim.api.task.v2.TaskTtrpc;
 import io.jshim.dist.testing.HostProcess;
 import io.jshim.framework.JoinRecord;
 import io.jshim.framework.SocketAddress;
@@ -9,6 +11,7 @@ import io.jshim.testing.containerd.ContainerRun;
 import io.jshim.testing.containerd.Ctr;
 import io.jshim.testing.containerd.PrivateContainerd;
 import io.jshim.testing.containerd.ShimProcess;
+import io.jshim.ttrpc.TtrpcClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -298,6 +301,27 @@ class JoinIT {
       return result.stdoutText();
     } finally {
       jvm(true);
+    }
+  }
+
+  @Test
+  void aColdStartWithoutALogFifoPrintsOnlyTheAddressAndReturnsWhileTheDaemonServes() throws Exception {
+    // no BUNDLE/log (containerd always makes it; a hand-run start may not): the daemon's log lines must not reach
+    // start's output, where the launcher took the first one for an error and then waited for the daemon to exit
+    config("");
+    Path bundle = bundle("no-log", "{}");
+    HostProcess result = start(bundle, "no-log", Map.of());
+    String address = result.stdoutText();
+    Path record = JoinRecord.DIR.resolve(SocketAddress.pathOf(address.strip()).getFileName().toString());
+    if (Files.exists(record)) {
+      daemons.add(Long.parseLong(Files.readAllLines(record).get(1)));
+    }
+    assertThat(result.code()).as(address + result.stderr()).isZero();
+    assertThat(address).as("start's output").matches("unix:///run/containerd/s/[0-9a-f]{64}");
+    assertThat(record).as("the daemon's record: it serves").exists();
+    try (TtrpcClient client = TtrpcClient.connect(SocketAddress.pathOf(address))) {
+      TaskTtrpc.newBlockingStub(client).withDeadline(Duration.ofSeconds(10))
+          .connect(ConnectRequest.newBuilder().setId("no-log").build());
     }
   }
 

@@ -105,7 +105,7 @@ final class DaemonAction {
         Optional<JoinRecord> joinRecord = Optional.empty();
         long began = System.nanoTime();
         try {
-            boolean stderrOnLog = redirectStderrToLogFifo();
+            boolean stderrOnLog = redirectStderrToLogFifo(signal.detachStdio());
             ShimLogging.configure(options.debug() ? "debug" : config.framework().logLevel(),
                     Map.of("runtime", manager.name()));
             log = LoggerFactory.getLogger(DaemonAction.class);
@@ -337,9 +337,21 @@ final class DaemonAction {
      *
      * @return whether stderr is now the log FIFO
      */
-    private boolean redirectStderrToLogFifo() {
+    /**
+     * Points stderr (where the daemon logs) at the bundle's {@code log} FIFO, which containerd reads; true when it did.
+     * Without that FIFO (containerd always makes it; a start run by hand may not) stderr stays, unless it is the
+     * start's output ({@code startsOutput}): there a log line before the start's answer would be taken for that
+     * answer, so the daemon's logs go to {@code /dev/null} instead (as they do once it serves).
+     */
+    private boolean redirectStderrToLogFifo(boolean startsOutput) {
         Path fifo = options.bundle().resolve("log");
         if (!Files.exists(fifo)) {
+            if (startsOutput) {
+                System.err.flush();
+                int devNull = posix.open(Path.of("/dev/null"), FileCalls.O_WRONLY | FileCalls.O_CLOEXEC, 0);
+                posix.dup2(devNull, 2);
+                posix.close(devNull);
+            }
             return false;
         }
         int fd = posix.open(fifo, FileCalls.O_WRONLY | FileCalls.O_CLOEXEC, 0);
