@@ -1,4 +1,5 @@
-# Sourced by containerd-shim-jrunc-v2 (POSIX sh, dash): the `delete` containerd runs after a shim died, without a JVM.
+# Sourced by containerd-shim-jrunc-v2 (POSIX sh, dash), after shim-flags.sh: the `delete` containerd runs after a shim
+# died, without a JVM.
 #
 # containerd 1.6 runs `<shim> -namespace NS -address A -publish-binary B -id ID -bundle BUNDLE delete` (cwd = the
 # bundle) when a shim's connection drops, and kills it after 5 s: a cold JVM on a loaded or CPU-throttled node misses
@@ -60,36 +61,8 @@ jshim_plain_name() {
 }
 
 jshim_dead_shim_delete() {
-  jshim_ns=""
-  jshim_id=""
-  jshim_address=""
-  jshim_bundle=.
-  while [ "$#" -gt 1 ]; do
-    case $1 in
-      -namespace | --namespace | -id | --id | -address | --address | -publish-binary | --publish-binary | -bundle | --bundle)
-        [ "$#" -gt 2 ] || return 1
-        jshim_flag=${1#-}
-        jshim_value=$2
-        shift 2
-        ;;
-      -namespace=* | --namespace=* | -id=* | --id=* | -address=* | --address=* | -publish-binary=* | --publish-binary=* | -bundle=* | --bundle=*)
-        jshim_flag=${1%%=*}
-        jshim_flag=${jshim_flag#-}
-        jshim_value=${1#*=}
-        shift
-        ;;
-      *) return 1 ;;
-    esac
-    case ${jshim_flag#-} in
-      namespace) jshim_ns=$jshim_value ;;
-      id) jshim_id=$jshim_value ;;
-      address) jshim_address=$jshim_value ;;
-      bundle) jshim_bundle=$jshim_value ;;
-    esac
-  done
-  [ "$#" -eq 1 ] && [ "$1" = delete ] || return 1
+  jshim_shim_flags delete 0 "$@" || return 1
   jshim_plain_name "$jshim_ns" && jshim_plain_name "$jshim_id" || return 1
-  [ -n "$jshim_bundle" ] || jshim_bundle=.
   # the runtime the daemon created the container with
   [ -f "$jshim_bundle/jshim-runc" ] || return 1
   { IFS= read -r jshim_format && IFS= read -r jshim_runc && IFS= read -r jshim_root && IFS= read -r jshim_systemd; } \

@@ -1,5 +1,5 @@
-# Sourced by containerd-shim-jrunc-v2 (POSIX sh, dash): `start` of a task whose group's daemon already serves,
-# answered without a JVM (issue 13 item 1).
+# Sourced by containerd-shim-jrunc-v2 (POSIX sh, dash), after shim-flags.sh: `start` of a task whose group's daemon
+# already serves, answered without a JVM (issue 13 item 1).
 #
 # The Java start (io.jshim.framework.StartAction) finds the group (jshim.grouping: `namespace` -> jshim-namespace;
 # `sandbox` -> the first non-empty of the annotations io.containerd.runc.v2.group, io.kubernetes.cri.sandbox-id,
@@ -106,38 +106,8 @@ jshim_join_record() {
 
 jshim_join() {
   [ -n "${JSHIM_FINGERPRINT:-}" ] || return 1
-  jshim_ns=""
-  jshim_address=""
-  jshim_bundle=.
-  while [ "$#" -gt 1 ]; do
-    case $1 in
-      -namespace | --namespace | -id | --id | -address | --address | -publish-binary | --publish-binary | -bundle | --bundle)
-        [ "$#" -gt 2 ] || return 1
-        jshim_flag=${1#-}
-        jshim_value=$2
-        shift 2
-        ;;
-      -namespace=* | --namespace=* | -id=* | --id=* | -address=* | --address=* | -publish-binary=* | --publish-binary=* | -bundle=* | --bundle=*)
-        jshim_flag=${1%%=*}
-        jshim_flag=${jshim_flag#-}
-        jshim_value=${1#*=}
-        shift
-        ;;
-      -debug | --debug | -debug=true | --debug=true | -debug=false | --debug=false | -debug=1 | --debug=1 | -debug=0 | --debug=0)
-        shift
-        continue
-        ;;
-      *) return 1 ;;
-    esac
-    case ${jshim_flag#-} in
-      namespace) jshim_ns=$jshim_value ;;
-      address) jshim_address=$jshim_value ;;
-      bundle) jshim_bundle=$jshim_value ;;
-    esac
-  done
-  [ "$#" -eq 1 ] && [ "$1" = start ] || return 1
+  jshim_shim_flags start 1 "$@" || return 1
   jshim_join_plain "$jshim_ns" && [ -n "$jshim_address" ] || return 1
-  [ -n "$jshim_bundle" ] || jshim_bundle=.
   case $jshim_address in
     . | .. | ./* | ../* | */ | */. | */.. | *//* | */./* | */../*) return 1 ;;
   esac
