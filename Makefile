@@ -12,9 +12,10 @@ deps:
 build: deps
 	@$(ENV) && $(MVN) -DskipTests install
 
-# all tests: the reactor's unit, interop, fuzz, end-to-end, fault and CRI tests, then the cgroup v2 guest's scenarios
-# on both shims (the dist build of verify is what the guest runs; about 7 min with the guest image cached, 15 min
-# from clean on a quiet machine)
+# all tests: the reactor's unit, interop, fuzz, end-to-end, fault and CRI tests, the end-to-end, fault and CRI tests a
+# second time with warm spares off (jshim.spare.count = 0, dist/pom.xml profile spares-off: about 7 min more; its
+# reports in dist/target/failsafe-reports-spares-off), then the cgroup v2 guest's scenarios on both shims (the dist
+# build of verify is what the guest runs; about 7 min with the guest image cached, 15 min from clean on a quiet machine)
 test: deps
 	@$(ENV) && $(MVN) verify
 	@tools/cgroup2-vm/run.sh

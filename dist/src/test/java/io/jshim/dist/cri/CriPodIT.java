@@ -32,6 +32,8 @@ import io.jshim.dist.cri.api.StatusRequest;
 import io.jshim.dist.cri.api.StopPodSandboxRequest;
 import io.jshim.dist.testing.Directories;
 import io.jshim.dist.testing.ShimUnderTest;
+import io.jshim.dist.testing.Spares;
+import io.jshim.dist.testing.SparesOff;
 import io.jshim.testing.containerd.BusyboxRootfs;
 import io.jshim.testing.containerd.Ctr;
 import io.jshim.testing.containerd.PrivateContainerd;
@@ -74,7 +76,8 @@ class CriPodIT {
   private static final Pattern TICK_LINE = Pattern.compile("(?m)^\\S+ stdout F tick-\\d+$");
 
   /** Where containerd's log of the run is kept (failsafe runs with the module dir as working dir). */
-  private static final Path KEPT_LOG = Path.of("target", "cri-it", "containerd.log").toAbsolutePath();
+  private static final Path KEPT_LOG = Path.of("target", "cri-it",
+      SparesOff.active() ? "containerd-spares-off.log" : "containerd.log").toAbsolutePath();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> createdIds = new CopyOnWriteArrayList<>();
   private static Path workDir;
@@ -84,6 +87,7 @@ class CriPodIT {
   @BeforeAll
   @Timeout(120)
   static void startContainerdWithCriAndImages() throws Exception {
+    SparesOff.requireConfiguration();
     workDir = Files.createTempDirectory("jshim-cri-");
     containerd = PrivateContainerd.builder()
         .runtimeDir(ShimUnderTest.jruncBinDir())
@@ -141,6 +145,12 @@ class CriPodIT {
   @AfterEach
   void removePodsLeftByAFailure() {
     removeLeftoverSandboxes();
+  }
+
+  /** In the spares-off run ({@link SparesOff}): fails the test after which a spare directory or process exists. */
+  @AfterEach
+  void noSpareWhenOff() {
+    SparesOff.assertNoSpare(new Spares(containerd.spareRun()));
   }
 
   static Stream<CriHandler> handlers() {

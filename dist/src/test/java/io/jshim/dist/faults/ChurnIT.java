@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * go straight to the shim over TTRPC (ctr would be the bottleneck); containerd still receives the events, read
  * back with {@code ctr events}. Every exit status is right in Wait, Delete and exactly one {@code /tasks/exit};
  * no zombie is left under the shim; its fd count returns to the baseline taken after a warm-up, its thread count
- * to at most the baseline plus {@link #THREAD_SLACK}. Counts are system properties
+ * to at most the baseline plus {@link #threadSlack}. Counts are system properties
  * ({@code jshim.faults.containers}, {@code jshim.faults.execs}) for quick local runs.
  */
 class ChurnIT extends FaultBase {
@@ -53,7 +53,7 @@ class ChurnIT extends FaultBase {
   private static final int EXECS = Integer.getInteger("jshim.faults.execs", 200);
   private static final int EXEC_PARALLELISM = 20;
   private static final int WARM_UP = 20;
-  /** Threads a runtime may keep after a burst (Go keeps its OS threads; the JVM its carrier threads). */
+  /** Threads a runtime may keep after a burst (the JVM its carrier threads, Go see {@link #threadSlack}). */
   private static final int THREAD_SLACK = 10;
   private static final String PROCESS_SPEC = "types.containerd.io/opencontainers/runtime-spec/1/Process";
 
@@ -111,15 +111,26 @@ class ChurnIT extends FaultBase {
       assertThat(await(() -> daemon.openFds() <= baselineFds, Duration.ofSeconds(15)))
           .as("fds %d back to baseline %d", daemon.openFds(), baselineFds).isTrue();
       long settle = System.nanoTime();
-      boolean threadsBack = await(() -> daemon.threads() <= baselineThreads + THREAD_SLACK, Duration.ofSeconds(45));
+      int slack = threadSlack(shim);
+      boolean threadsBack = await(() -> daemon.threads() <= baselineThreads + slack, Duration.ofSeconds(45));
       long threadsMillis = (System.nanoTime() - settle) / 1_000_000;
-      assertThat(threadsBack).as("threads %d back to baseline %d within 45 s: %s", daemon.threads(), baselineThreads,
-          threadNames(daemon.pid())).isTrue();
+      assertThat(threadsBack).as("threads %d back to baseline %d (+%d) within 45 s: %s", daemon.threads(),
+          baselineThreads, slack, threadNames(daemon.pid())).isTrue();
       LOG.info("msg=\"threads settled\" shim={} millis={}", shim, threadsMillis);
       assertThat(daemon.isAlive()).isTrue();
     } finally {
       remove(keeper);
     }
+  }
+
+  /**
+   * @return the threads above the baseline a shim may keep after the churn: the JVM's {@link #THREAD_SLACK}; the Go
+   *     shim's runtime never ends an OS thread it made for a blocking system call, and each of the
+   *     {@link #EXEC_PARALLELISM} execs in flight can hold one (runc exec, wait4): on a loaded machine it kept 12 more
+   *     than its baseline after the burst (2026-12-07, load 6 on 2 CPUs), and keeps them for good
+   */
+  private static int threadSlack(ShimUnderTest shim) {
+    return shim == ShimUnderTest.GO_RUNC ? EXEC_PARALLELISM + THREAD_SLACK : THREAD_SLACK;
   }
 
   private static void runContainer(TaskTtrpc.TaskBlockingStub task, String template, String keeper, Path bundles,

@@ -3,6 +3,8 @@ package io.jshim.dist.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jshim.dist.testing.ShimUnderTest;
+import io.jshim.dist.testing.Spares;
+import io.jshim.dist.testing.SparesOff;
 import io.jshim.testing.containerd.CommandResult;
 import io.jshim.testing.containerd.ContainerRun;
 import io.jshim.testing.containerd.Ctr;
@@ -77,6 +79,7 @@ class ModesAndSecretsIT extends FaultBase {
       logs.append(quiet.log());
       assertThat(logs.toString()).as("containerd and shim logs at info level").doesNotContain(secret);
       assertThat(logs.toString()).contains(id); // the logs were read and do talk about this container
+      SparesOff.assertNoSpare(new Spares(quiet.spareRun()));
     }
   }
 

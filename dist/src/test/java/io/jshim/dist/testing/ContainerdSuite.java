@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 
 /**
  * The fixture of the e2e and fault suites: one private containerd per test class (with the jrunc assembly's
@@ -51,6 +52,7 @@ public abstract class ContainerdSuite {
    * @param firstOnPath the directory containerd looks for shims in first
    */
   protected static void startContainerd(String workDirPrefix, Path firstOnPath) throws Exception {
+    SparesOff.requireConfiguration();
     spares = new Spares(Files.createTempDirectory("jshim-spare-run-"));
     var builder = PrivateContainerd.builder().runtimeDir(firstOnPath)
         .environment("JSHIM_SPARE_RUN", spares.run().toString());
@@ -63,9 +65,30 @@ public abstract class ContainerdSuite {
     workDir = Files.createTempDirectory(workDirPrefix);
   }
 
-  /** Stops the containerd of the test class and deletes its work dir. */
+  /** In the spares-off run ({@link SparesOff}): fails the test after which a spare directory or process exists. */
+  @AfterEach
+  void noSpareWhenOff() {
+    if (spares != null) {
+      SparesOff.assertNoSpare(spares);
+    }
+  }
+
+  /**
+   * Stops the containerd of the test class and deletes its work dir; in the spares-off run, fails first when a spare
+   * directory or process exists (e.g. of the class's {@code @BeforeAll} or {@code @AfterAll}).
+   */
   @AfterAll
   protected static void stopContainerd() throws Exception {
+    try {
+      if (spares != null) {
+        SparesOff.assertNoSpare(spares);
+      }
+    } finally {
+      closeContainerd();
+    }
+  }
+
+  private static void closeContainerd() throws Exception {
     try {
       if (containerd != null) {
         containerd.close();

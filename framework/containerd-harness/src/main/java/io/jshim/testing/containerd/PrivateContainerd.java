@@ -104,6 +104,14 @@ public final class PrivateContainerd implements AutoCloseable {
     return config.root();
   }
 
+  /**
+   * @return jshim's warm spare directory of this containerd's shims: its {@value #SPARE_RUN_ENV}, the builder's or
+   *     {@code spare-run} in {@link #directory()}
+   */
+  public Path spareRun() {
+    return Path.of(settings.environment.get(SPARE_RUN_ENV));
+  }
+
   /** @return the file containerd's stdout and stderr go to */
   public Path logFile() {
     return logFile;
