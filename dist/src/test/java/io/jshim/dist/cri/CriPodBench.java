@@ -21,6 +21,7 @@ import io.jshim.testing.containerd.PrivateContainerd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * {@value #RUNS_PROPERTY} samples per handler (default 15); {@value #CONFIG_PROPERTY} the {@code JSHIM_CONFIG} of
  * the jrunc shims (default: grouping = sandbox, spare.count = 0 - the join takes no spare, and a spare warming up
  * in the background would only add noise). Everything it started is stopped: pods, containerd (by pid, with its
- * shims), runc leftovers of its ids, its temp dir.
+ * shims), runc leftovers of its ids, its temp dir; containerd's log is kept in {@code target/cri-bench}.
  */
 class CriPodBench {
   /** System property: the directory of the samples (required). */
@@ -63,6 +64,8 @@ class CriPodBench {
   static final String CONFIG_PROPERTY = "jshim.bench.cri.config";
   private static final Logger LOG = LoggerFactory.getLogger(CriPodBench.class);
   private static final Duration CALL_BOUND = Duration.ofSeconds(30);
+  /** Where containerd's log of the last run is kept (failsafe runs with the module dir as working dir). */
+  private static final Path KEPT_LOG = Path.of("target", "cri-bench", "containerd.log").toAbsolutePath();
   private static final List<CriHandler> HANDLERS = List.of(CriHandler.GO_RUNC, CriHandler.JRUNC);
 
   private final List<String> createdIds = new CopyOnWriteArrayList<>();
@@ -211,12 +214,23 @@ class CriPodBench {
     } finally {
       try {
         if (containerd != null) {
+          keepLog(containerd);
           containerd.close();
         }
       } finally {
         CriPods.deleteRuncLeftovers(createdIds);
         Directories.deleteRecursively(workDir);
       }
+    }
+  }
+
+  /** Copies containerd's log (the shims' included) to {@link #KEPT_LOG} before the harness deletes its dir. */
+  private static void keepLog(PrivateContainerd containerd) {
+    try {
+      Files.createDirectories(KEPT_LOG.getParent());
+      Files.copy(containerd.logFile(), KEPT_LOG, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      LOG.warn("msg=\"failed to keep containerd log\" target={} error=\"{}\"", KEPT_LOG, e.getMessage());
     }
   }
 
