@@ -88,6 +88,16 @@ spare_mem = numbers("spare_mem")
 if spare_mem:
     row("h_spare_pss", "PSS of one idle warm spare (reported; Go has none)", "MiB", None, spare_mem[0] / 1024, None)
     row("h_spare_rss", "RSS of one idle warm spare", "MiB", None, numbers("spare_mem", 1)[0] / 1024, None)
+sppar_go, sppar_jr = numbers("sparepar_go"), numbers("sparepar_jrunc")
+served = numbers("sparepar_served")
+row("j_spare_parallel", "10 parallel starts, sandbox grouping, warm spare ready (it serves one; nine boot a JVM), median"
+    + (f" [spare served {sum(served):.0f} of {len(served)} rounds]" if served else ""),
+    "ms", pct(sppar_go, .5), pct(sppar_jr, .5), None)
+cri_go, cri_jr = numbers("cripod_go"), numbers("cripod_jrunc")
+row("k_cri_second_p50", "CRI: second container of a pod (sandbox grouping) CreateContainer+StartContainer, median",
+    "ms", pct(cri_go, .5), pct(cri_jr, .5), 1.0)
+row("k_cri_second_p90", "CRI: second container of a pod (sandbox grouping) CreateContainer+StartContainer, p90",
+    "ms", pct(cri_go, .9), pct(cri_jr, .9), None)
 
 # (g) one daemon from the inside (bench/daemon-stats.sh), absolute targets (issue 14); PSS per daemon from (c)
 daemon = [dict(kv.split("=", 1) for kv in line.split()) for line in open(os.path.join(raw, "daemon"))

@@ -11,10 +11,16 @@
 # Rows (a)-(e) run with jshim.spare.count = 0 (each jrunc start boots its JVM); (h) turns the spare on.
 #   (i) namespace grouping with the namespace's daemon up (started by a sleeper first): ctr run --rm /bin/true and
 #       10 parallel starts, each jrunc start joining that daemon without a JVM (lib/jshim/sh/join-group.sh)
-# ONLY=h or ONLY=i runs that section alone (with the Go shim's runs for the ratio).
+#   (j) 10 containers started in parallel as (e), with a warm spare ready (jshim.spare.count = 1, the default):
+#       sandbox grouping, one group per container, so the spare serves one start and the other nine boot a JVM each
+#   (k) CRI: the second container of a pod, CreateContainer + StartContainer through containerd's CRI plugin (a
+#       CRI client as the kubelet; dist's CriPodBench, run by failsafe on the test class path, its own containerd
+#       with CRI): jrunc's start joins the pod's daemon without a JVM (lib/jshim/sh/join-group.sh), spares off
+# ONLY=h, ONLY=i, ONLY=j or ONLY=k runs that section alone (with the Go shim's runs for the ratio).
 # Prints a table of jrunc/Go ratios and writes bench/results/latest.json, latest.md and latest.svg.
 # Environment: N (runs for a, b; default 15), PAR_ROUNDS (default 3), STDOUT_RUNS (default 5: two runs swung the ratio by 0.2), DAEMON_RUNS (g; default 3),
-# JSHIM_HOME (default dist/target/jshim, e.g. an installed prefix), SKIP_TTRPC=1.
+# JSHIM_HOME (default dist/target/jshim, e.g. an installed prefix), SKIP_TTRPC=1. (k) needs the dist module's test
+# classes (make build compiles them) and Maven (offline): its samples are N per shim.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -55,6 +61,14 @@ shims_of() { local rt_bin=$1 pid; for pid in $(pc_shim_pids); do if tr '\0' ' ' 
 jrunc_pids() { local pid; for pid in $(pc_shim_pids); do [ "$(readlink "/proc/$pid/exe")" != "$(readlink -f "$(command -v containerd-shim-runc-v2)")" ] && echo "$pid"; done; return 0; }
 go_pids() { local pid go; go=$(readlink -f "$(command -v containerd-shim-runc-v2)"); for pid in $(pc_shim_pids); do [ "$(readlink "/proc/$pid/exe")" = "$go" ] && echo "$pid"; done; return 0; }
 
+ready_spare() { # waits (<= 60 s) until a spare is ready, prints its pid
+  local i d
+  for i in $(seq 600); do
+    for d in "$spare_run"/*/ready.*; do [ -d "$d" ] && kill -0 "${d##*.}" 2>/dev/null && { echo "${d##*.}"; return 0; }; done
+    sleep 0.1
+  done
+  echo "bench: no warm spare became ready within 60 s" >&2; return 1
+}
 # warm-up: one of each (page cache, containerd's first-use paths)
 for rt in $GO $JR; do run_rm "$rt" "warm-$(name "$rt")" /bin/true; done
 
@@ -149,14 +163,6 @@ fi
 if [ -z "${ONLY:-}" ] || [ "$ONLY" = h ]; then
 log "(h) ctr run --rm /bin/true with a warm spare ready, N=$N each, interleaved; PSS of the idle spare"
 printf 'jshim.grouping = sandbox\njshim.spare.count = 1\n' > "$conf"
-ready_spare() { # waits (<= 60 s) until a spare is ready, prints its pid
-  local i d
-  for i in $(seq 600); do
-    for d in "$spare_run"/*/ready.*; do [ -d "$d" ] && kill -0 "${d##*.}" 2>/dev/null && { echo "${d##*.}"; return 0; }; done
-    sleep 0.1
-  done
-  echo "bench: no warm spare became ready within 60 s" >&2; return 1
-}
 run_rm "$JR" "h-first" /bin/true # cold: writes the spare policy and starts the first spare
 for i in $(seq "$N"); do
   for rt in $(pair "$i"); do
@@ -170,7 +176,44 @@ for i in $(seq "$N"); do
 done
 kill_spares
 fi
+
+if [ -z "${ONLY:-}" ] || [ "$ONLY" = j ]; then
+log "(j) 10 containers started in parallel with a warm spare ready (sandbox grouping), $PAR_ROUNDS rounds each"
+printf 'jshim.grouping = sandbox\njshim.spare.count = 1\n' > "$conf"
+run_rm "$JR" "j-first" /bin/true # cold: writes the spare policy and starts the first spare
+for r in $(seq "$PAR_ROUNDS"); do
+  for rt in $(pair "$r"); do
+    # before each round (either shim): a spare is ready and the previous round's refill warm-up is over
+    spare=$(ready_spare)
+    sleep 1
+    n=$(name "$rt"); t0=$(now_ms)
+    starters=()
+    for i in $(seq 10); do run_d "$rt" "j-$n-$r-$i" & starters+=($!); done
+    wait "${starters[@]}"; t1=$(now_ms)
+    echo $(( t1 - t0 )) >> "$raw/sparepar_$n"
+    # jrunc: whether the ready spare served one of the round's starts (it is then one of the shims; no grep -q:
+    # with pipefail, its early exit would fail the pipeline)
+    if [ "$n" = jrunc ]; then
+      if pc_shim_pids | grep -x "$spare" > /dev/null; then echo 1; else echo 0; fi >> "$raw/sparepar_served"
+    fi
+    for i in $(seq 10); do remove "j-$n-$r-$i"; done
+  done
+done
+kill_spares
+fi
 pc_stop
+
+if [ -z "${ONLY:-}" ] || [ "$ONLY" = k ]; then
+  log "(k) CRI: second container of a pod, CreateContainer + StartContainer, N=$N each, interleaved (dist CriPodBench)"
+  # failsafe on dist's test class path (compiled by make build), offline; the raw files cripod_go and cripod_jrunc
+  if ! command -v mvn > /dev/null; then
+    echo "bench: CRI bench skipped: mvn is not on PATH (source tools/env.sh, as make bench does)" >&2
+  elif (cd "$top" && mvn -B -ntp -o -q -pl dist failsafe:integration-test failsafe:verify -Dit.test=CriPodBench \
+        -Djshim.e2e.home="$(cd "$JSHIM_HOME" && pwd)" -Djshim.bench.cri.out="$raw" -Djshim.bench.cri.runs="$N") \
+      > "$raw/cripod.err" 2>&1; then :; else
+    echo "bench: CRI bench failed (kept going): $(grep -m3 -E 'ERROR|FAIL|Exception' "$raw/cripod.err")" >&2
+  fi
+fi
 
 if [ "${SKIP_TTRPC:-}" != 1 ]; then
   log "(f) ttrpc-java/interop/bench.sh"

@@ -15,27 +15,18 @@ import io.jshim.dist.cri.api.CreateContainerRequest;
 import io.jshim.dist.cri.api.ExecSyncRequest;
 import io.jshim.dist.cri.api.ExecSyncResponse;
 import io.jshim.dist.cri.api.ImageSpec;
-import io.jshim.dist.cri.api.ImageStatusRequest;
-import io.jshim.dist.cri.api.LinuxPodSandboxConfig;
-import io.jshim.dist.cri.api.LinuxSandboxSecurityContext;
-import io.jshim.dist.cri.api.NamespaceMode;
-import io.jshim.dist.cri.api.NamespaceOption;
 import io.jshim.dist.cri.api.PodSandboxConfig;
-import io.jshim.dist.cri.api.PodSandboxMetadata;
 import io.jshim.dist.cri.api.PodSandboxState;
 import io.jshim.dist.cri.api.PodSandboxStatus;
 import io.jshim.dist.cri.api.PodSandboxStatusRequest;
 import io.jshim.dist.cri.api.RemovePodSandboxRequest;
 import io.jshim.dist.cri.api.RunPodSandboxRequest;
 import io.jshim.dist.cri.api.StartContainerRequest;
-import io.jshim.dist.cri.api.StatusRequest;
 import io.jshim.dist.cri.api.StopPodSandboxRequest;
 import io.jshim.dist.testing.Directories;
 import io.jshim.dist.testing.ShimUnderTest;
 import io.jshim.dist.testing.Spares;
 import io.jshim.dist.testing.SparesOff;
-import io.jshim.testing.containerd.BusyboxRootfs;
-import io.jshim.testing.containerd.Ctr;
 import io.jshim.testing.containerd.PrivateContainerd;
 import io.jshim.testing.containerd.ShimProcess;
 import java.io.IOException;
@@ -45,7 +36,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -67,9 +57,8 @@ import org.slf4j.LoggerFactory;
  */
 class CriPodIT {
   private static final Logger LOG = LoggerFactory.getLogger(CriPodIT.class);
-  /** CRI's containerd namespace (fixed in containerd 1.6). */
-  private static final String K8S_NAMESPACE = "k8s.io";
-  private static final String BUSYBOX_IMAGE = "docker.io/jshim/busybox:cri-test";
+  private static final String K8S_NAMESPACE = CriImages.K8S_NAMESPACE;
+  private static final String BUSYBOX_IMAGE = CriImages.BUSYBOX;
   private static final Duration CALL_BOUND = Duration.ofSeconds(30);
   private static final Duration SHIM_EXIT_BOUND = Duration.ofSeconds(20);
   /** A CRI log line: {@code <RFC3339Nano> <stream> <P|F> <content>}. */
@@ -96,29 +85,10 @@ class CriPodIT {
     cri = new CriClient(containerd.address(), CALL_BOUND);
     // CRI gives the pause container oom_score_adj -998, which runc cannot set without CAP_SYS_RESOURCE (root
     // here lacks it); the harness's CRI config clamps it with restrict_oom_score_adj = true.
-    assertThat(JSON.readTree(criConfig()).path("restrictOOMScoreAdj").asBoolean())
+    assertThat(JSON.readTree(CriImages.criConfig(cri)).path("restrictOOMScoreAdj").asBoolean())
         .as("CRI runs with restrict_oom_score_adj").isTrue();
-    // The harness writes no sandbox_image: name the pause image after the one this containerd is configured with.
-    String pauseImage = configuredSandboxImage();
-
-    Path pauseRootfs = Files.createDirectories(workDir.resolve("pause-rootfs"));
-    PauseBinary.compileInto(pauseRootfs, workDir);
-    Path busyboxRootfs = Files.createDirectories(workDir.resolve("busybox-rootfs"));
-    BusyboxRootfs.buildInto(busyboxRootfs);
-    Path pauseArchive = new OciImageArchive(pauseImage, List.of("/pause"), List.of())
-        .write(pauseRootfs, Files.createDirectories(workDir.resolve("pause-image")));
-    Path busyboxArchive = new OciImageArchive(BUSYBOX_IMAGE, List.of(), List.of("/bin/sh"))
-        .write(busyboxRootfs, Files.createDirectories(workDir.resolve("busybox-image")));
-
-    // Not containerd.ctr(..): that would track k8s.io, whose runc state dir any other containerd's CRI shares.
-    Ctr ctr = new Ctr(Path.of("/usr/bin/ctr"), containerd.address(), K8S_NAMESPACE, null, Duration.ofSeconds(60));
-    for (Path archive : List.of(pauseArchive, busyboxArchive)) {
-      ctr.ctr("images", "import", archive.toString()).orThrow();
-    }
-    for (String image : List.of(pauseImage, BUSYBOX_IMAGE)) {
-      assertThat(await(() -> criKnowsImage(image), Duration.ofSeconds(20)))
-          .as("CRI lists the imported image %s", image).isTrue();
-    }
+    // The harness writes no sandbox_image: the pause image is named after the one this containerd is configured with.
+    CriImages.importInto(containerd, cri, workDir);
   }
 
   @AfterAll
@@ -227,18 +197,7 @@ class CriPodIT {
   }
 
   private static PodSandboxConfig podConfig(CriHandler handler, Path logDirectory) {
-    String name = "jshim-cri-" + handler.handler();
-    return PodSandboxConfig.newBuilder()
-        .setMetadata(PodSandboxMetadata.newBuilder()
-            .setName(name).setNamespace("jshim").setUid(UUID.randomUUID().toString()).setAttempt(0))
-        .setLogDirectory(logDirectory.toString())
-        .putLabels("io.jshim.test", name)
-        .setLinux(LinuxPodSandboxConfig.newBuilder()
-            .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
-                // No CNI here: host network, as containerd 1.6 fails pod network set-up without one.
-                .setNamespaceOptions(NamespaceOption.newBuilder()
-                    .setNetwork(NamespaceMode.NODE).setPid(NamespaceMode.POD).setIpc(NamespaceMode.POD))))
-        .build();
+    return CriPods.hostNetworkPod("jshim-cri-" + handler.handler(), logDirectory);
   }
 
   private static String createAndStart(String sandboxId, PodSandboxConfig pod, String name, List<String> command) {
@@ -284,22 +243,6 @@ class CriPodIT {
     return Optional.of(Path.of(address.startsWith("unix://") ? address.substring("unix://".length()) : address));
   }
 
-  private static String criConfig() {
-    return cri.runtime().status(StatusRequest.newBuilder().setVerbose(true).build()).getInfoOrThrow("config");
-  }
-
-  private static String configuredSandboxImage() throws IOException {
-    String config = criConfig();
-    String image = JSON.readTree(config).path("sandboxImage").asText();
-    assertThat(image).as("sandboxImage in CRI's config %s", config).isNotEmpty();
-    return image;
-  }
-
-  private static boolean criKnowsImage(String image) {
-    return cri.images().imageStatus(ImageStatusRequest.newBuilder()
-        .setImage(ImageSpec.newBuilder().setImage(image)).build()).hasImage();
-  }
-
   /** Copies containerd's log (shim output included) to {@code target/} before the harness deletes its dir. */
   private static void keepContainerdLog() {
     try {
@@ -324,16 +267,7 @@ class CriPodIT {
 
   /** Force-deletes runc containers of this test that outlived containerd (only ids it created: k8s.io is shared). */
   private static void deleteRuncLeftovers() {
-    Path runcRoot = PrivateContainerd.RUNC_ROOT.resolve(K8S_NAMESPACE);
-    for (String id : createdIds) {
-      if (Files.exists(runcRoot.resolve(id))) {
-        try {
-          HostCommand.run(Duration.ofSeconds(15), List.of("runc", "--root", runcRoot.toString(), "delete", "--force", id));
-        } catch (IOException e) {
-          LOG.warn("msg=\"failed to delete leftover runc container\" id={} error=\"{}\"", id, e.getMessage());
-        }
-      }
-    }
+    CriPods.deleteRuncLeftovers(createdIds);
   }
 
   private static String readQuietly(Path file) {
