@@ -145,6 +145,8 @@ final class SpareAction {
                 return 0;
             }
             List<String> spareTitle = ownCommandLine();
+            // the hand-off sets the daemon's command line: pay the first call's cost (its FFM downcalls, ~10 ms) now
+            setTitle(spareTitle);
             while (true) {
                 Files.writeString(dir.resolve("pid"), Integer.toString(self));
                 Path fifo = dir.resolve("req");
@@ -195,8 +197,12 @@ final class SpareAction {
         posix.close(devNull);
         posix.dup2(SAVED_STDERR, 2);
         posix.close(SAVED_STDERR);
+        setTitle(spareTitle);
+    }
+
+    private void setTitle(List<String> title) {
         try {
-            ProcessTitle.set(spareTitle);
+            ProcessTitle.set(title);
         } catch (ShimException e) {
             log.atWarn().log(e.getMessage());
         }
@@ -285,11 +291,7 @@ final class SpareAction {
         List<String> title = new ArrayList<>();
         title.add(env.getOrDefault(StartAction.LAUNCHER_ENV, "containerd-shim"));
         title.addAll(request.args());
-        try {
-            ProcessTitle.set(title);
-        } catch (ShimException e) {
-            log.atWarn().log(e.getMessage());
-        }
+        setTitle(title);
         System.out.flush();
         System.err.flush();
         posix.dup2(2, SAVED_STDERR);
