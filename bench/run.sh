@@ -69,6 +69,14 @@ ready_spare() { # waits (<= 60 s) until a spare is ready, prints its pid
   done
   echo "bench: no warm spare became ready within 60 s" >&2; return 1
 }
+# before each measurement with spares (either shim): a spare is ready and the previous refill's warm-up is over
+quiet_spare() { local spare; spare=$(ready_spare) || return 1; sleep 1; echo "$spare"; }
+# spares on (sandbox grouping) for section $1, and a cold start of jrunc that writes the spare policy and starts the
+# first spare
+spares_on() {
+  printf 'jshim.grouping = sandbox\njshim.spare.count = 1\n' > "$conf"
+  run_rm "$JR" "$1-first" /bin/true
+}
 # warm-up: one of each (page cache, containerd's first-use paths)
 for rt in $GO $JR; do run_rm "$rt" "warm-$(name "$rt")" /bin/true; done
 
@@ -162,13 +170,10 @@ fi
 
 if [ -z "${ONLY:-}" ] || [ "$ONLY" = h ]; then
 log "(h) ctr run --rm /bin/true with a warm spare ready, N=$N each, interleaved; PSS of the idle spare"
-printf 'jshim.grouping = sandbox\njshim.spare.count = 1\n' > "$conf"
-run_rm "$JR" "h-first" /bin/true # cold: writes the spare policy and starts the first spare
+spares_on h
 for i in $(seq "$N"); do
   for rt in $(pair "$i"); do
-    # before each run (either shim): a spare is ready and the previous refill's warm-up is over
-    spare=$(ready_spare)
-    sleep 1
+    spare=$(quiet_spare)
     if [ ! -f "$raw/spare_mem" ]; then echo "$(mem_sum Pss "$spare") $(mem_sum Rss "$spare")" > "$raw/spare_mem"; fi
     t0=$(now_ms); run_rm "$rt" "h-$(name "$rt")-$i" /bin/true; t1=$(now_ms)
     echo $(( t1 - t0 )) >> "$raw/spare_$(name "$rt")"
@@ -179,13 +184,10 @@ fi
 
 if [ -z "${ONLY:-}" ] || [ "$ONLY" = j ]; then
 log "(j) 10 containers started in parallel with a warm spare ready (sandbox grouping), $PAR_ROUNDS rounds each"
-printf 'jshim.grouping = sandbox\njshim.spare.count = 1\n' > "$conf"
-run_rm "$JR" "j-first" /bin/true # cold: writes the spare policy and starts the first spare
+spares_on j
 for r in $(seq "$PAR_ROUNDS"); do
   for rt in $(pair "$r"); do
-    # before each round (either shim): a spare is ready and the previous round's refill warm-up is over
-    spare=$(ready_spare)
-    sleep 1
+    spare=$(quiet_spare)
     n=$(name "$rt"); t0=$(now_ms)
     starters=()
     for i in $(seq 10); do run_d "$rt" "j-$n-$r-$i" & starters+=($!); done
