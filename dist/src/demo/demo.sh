@@ -14,7 +14,7 @@ if [ "$RUNTIME" = io.containerd.jrunc.v2 ] && [ ! -x "$shim_bin/containerd-shim-
 fi
 [ "$(id -u)" -eq 0 ] || { echo "demo: run as root (containerd and runc need it)" >&2; exit 1; }
 # shellcheck source=../main/build/private-containerd.sh
-. "$top/dist/src/main/build/private-containerd.sh"   # for pc_remove_ns_cgroups
+. "$top/dist/src/main/build/private-containerd.sh"   # for pc_remove_ns_cgroups and pc_kill_spares
 
 dir=$(mktemp -d /tmp/jshim-demo-XXXXXX)
 ns="jshim-demo-$$"
@@ -45,6 +45,7 @@ cleanup() {
   for proc in /proc/[0-9]*; do
     if tr "\\0" " " 2>/dev/null < "$proc/cmdline" | grep -q -- "-address $sock "; then kill -KILL "${proc#/proc/}" 2>/dev/null; fi
   done
+  [ -z "${PC_SPARE_RUN:-}" ] || pc_kill_spares
   grep " $dir" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
   rm -rf "/run/containerd/runc/$ns" "$dir"
   pc_remove_ns_cgroups "$ns"
@@ -67,7 +68,10 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
   [plugins."io.containerd.internal.v1.opt"]
     path = "$dir/opt"
 TOML
-PATH="$shim_bin:$PATH:/usr/local/sbin:/usr/sbin:/sbin" containerd --config "$dir/config.toml" > "$dir/containerd.log" 2>&1 &
+# jrunc's warm spare (jshim.spare) lives in the demo's dir and is stopped with it (cleanup), not in /run/jshim-spare
+PC_SPARE_RUN="$dir/spare-run"
+mkdir -m 0700 "$PC_SPARE_RUN"
+JSHIM_SPARE_RUN="$PC_SPARE_RUN" PATH="$shim_bin:$PATH:/usr/local/sbin:/usr/sbin:/sbin" containerd --config "$dir/config.toml" > "$dir/containerd.log" 2>&1 &
 containerd_pid=$!
 for _ in $(seq 100); do
   ctr --address "$sock" version >/dev/null 2>&1 && break
