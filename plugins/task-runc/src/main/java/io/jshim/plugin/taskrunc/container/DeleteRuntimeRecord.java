@@ -1,12 +1,10 @@
 package io.jshim.plugin.taskrunc.container;
 
+import io.jshim.framework.PrivateFiles;
 import io.jshim.plugin.taskrunc.runc.RuncConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 
@@ -51,15 +49,6 @@ public final class DeleteRuntimeRecord {
             Files.deleteIfExists(target);
             return;
         }
-        Path temp = bundle.resolve("." + FILE_NAME);
-        try {
-            Files.deleteIfExists(temp);
-            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(temp, text.get(), StandardCharsets.UTF_8);
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
+        PrivateFiles.replace(target, text.get());
     }
 }
