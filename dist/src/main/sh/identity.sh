@@ -3,34 +3,41 @@
 # daemon (join-group.sh) and the claim of a warm spare (jshim-spare.sh).
 #
 # jshim_identity sets, from the launcher's variables (self, home, lib) and its environment:
-#   jshim_key          the installation key: cksum of "$home\n" (the spare directory <run>/<key>; install's
-#                      spares.sh derives the same key from the prefix)
-#   jshim_fp           the fingerprint "<cksum>-<size>" of the installation and the configuration: home, then
-#                      `stat -L` (name, device, inode, size, mtime and ctime in ns) of the launcher, the
-#                      configuration file and every jar, then $JSHIM_JAVA_OPTS. Replacing a jar, editing the
-#                      configuration, or another launcher copy or JVM option gives another fingerprint.
+#   jshim_fp           the fingerprint "<hash>-<hash>" of the installation and the configuration: two polynomial
+#                      hashes (31-bit primes) of `stat -L` (inode, size, ctime in ns) of the launcher, the
+#                      configuration file and every jar, in that order, and of the number of fields, plus the
+#                      cksum of $JSHIM_JAVA_OPTS when it is set. Replacing or editing a jar, the configuration or
+#                      the launcher changes the ctime (or the inode), so the fingerprint; so do other JVM options.
 #   JSHIM_FINGERPRINT  exported, = jshim_fp, unless the configuration may depend on more than that file (HOCON
 #                      substitutions `${` or includes: a daemon's settings could then differ from what this
 #                      environment would read, so it publishes no join record and nothing joins it)
-# One subshell, two programs (stat and cksum): this runs on every start, on containerd's critical path.
+#   jshim_grouping     which join records are worth a look: namespace, sandbox or none as the configuration file
+#                      seems to set jshim.grouping (its last line naming `grouping`; sandbox, the default, when no
+#                      line does), empty when in doubt (both are tried). Only a shortcut: a record is accepted only
+#                      when its own grouping is the one tried, and the fingerprint says it read this configuration.
+# One program (stat); the hashes are shell arithmetic: this runs on every start, on containerd's critical path.
+#
+# jshim_installation_key sets jshim_key, the installation key: the cksum of "$home\n" (the spare directory
+# <run>/<key>; install's spares.sh derives the same key from the prefix). Only the warm spare's path needs it.
 
 jshim_identity() {
   unset JSHIM_FINGERPRINT
   jshim_conf=${JSHIM_CONFIG:-/etc/jshim/jshim.conf}
-  # shellcheck disable=SC2046 # six words: "<sum> <size> /dev/fd/3" (the key) and "<sum> <size> -" (the fingerprint)
-  set -- $(
-    {
-      printf '%s\n' "$home"
-      stat -L -c '%n:%d:%i:%s:%.9Y:%.9Z' "$self" "$jshim_conf" "$lib"/lib/*.jar 2> /dev/null
-      printf 'java-opts:%s\n' "${JSHIM_JAVA_OPTS:-}"
-    } | cksum /dev/fd/3 - 3<< EOF
-$home
-EOF
-  )
-  [ "$#" -eq 6 ] || return 1
-  jshim_key=$1
-  jshim_fp="$4-$5"
+  jshim_h1=1
+  jshim_h2=1
+  jshim_n=0
+  # stat prints one `jshim_file INODE SIZE CTIME` line a file (numbers only, whatever the names), which eval runs
+  jshim_stat=$(stat -L -c 'jshim_file %i %s %.9Z' "$self" "$jshim_conf" "$lib"/lib/*.jar 2> /dev/null) ||
+    [ -n "$jshim_stat" ] || return 1
+  eval "$jshim_stat" || return 1
+  if [ -n "${JSHIM_JAVA_OPTS:-}" ]; then
+    # shellcheck disable=SC2046 # cksum's two numbers
+    jshim_file $(printf 'java-opts:%s' "$JSHIM_JAVA_OPTS" | cksum) 0.0 || return 1
+  fi
+  [ "$jshim_n" -gt 0 ] || return 1
+  jshim_fp="$jshim_h1-$(((jshim_h2 * 41 + jshim_n) % 2147483629))"
   jshim_joinable=1
+  jshim_grouping=sandbox
   case ${JSHIM_CONFIG:-} in
     *[![:space:]]*) ;;
     *) [ -f /etc/jshim/jshim.conf ] || jshim_conf="" ;;
@@ -39,6 +46,17 @@ EOF
     if [ -f "$jshim_conf" ]; then
       while IFS= read -r jshim_line || [ -n "$jshim_line" ]; do
         case $jshim_line in *'${'* | *include*) jshim_joinable="" ;; esac
+        case $jshim_line in
+          *grouping*)
+            case ${jshim_line#"${jshim_line%%[![:space:]]*}"} in
+              '#'* | //*) ;;
+              *namespace*) jshim_grouping=namespace ;;
+              *sandbox*) jshim_grouping=sandbox ;;
+              *none*) jshim_grouping=none ;;
+              *) jshim_grouping="" ;;
+            esac
+            ;;
+        esac
       done < "$jshim_conf"
     else
       jshim_joinable=""
@@ -49,4 +67,32 @@ EOF
     export JSHIM_FINGERPRINT
   fi
   return 0
+}
+
+# jshim_file INODE SIZE SECONDS.NANOSECONDS: adds one file's numbers to both hashes (digits only, none read as octal;
+# an inode of more than 18 digits as two numbers)
+jshim_file() {
+  jshim_count=$jshim_n
+  jshim_n=-1000000 # until this file's numbers are in: one bad line (eval goes on) spoils the fingerprint
+  [ "$#" -eq 3 ] || return 1
+  jshim_sec=${3%.*}
+  jshim_nsec=1${3#*.}
+  case " $1 $2 $jshim_sec $jshim_nsec " in *[!0-9\ ]* | *' '0[0-9]* | *'  '*) return 1 ;; esac
+  [ "${#2}" -le 18 ] && [ "${#jshim_sec}" -le 18 ] && [ "${#jshim_nsec}" -le 18 ] || return 1
+  if [ "${#1}" -gt 18 ]; then
+    jshim_n=$jshim_count
+    jshim_file "${1%?????????}" "1${1#"${1%?????????}"}" 0.0 || return 1
+    jshim_count=$jshim_n
+    jshim_n=-1000000
+    set -- 0 "$2" "$3"
+  fi
+  jshim_h1=$((((((jshim_h1 * 31 + $1) % 2147483647 * 31 + $2) % 2147483647 * 31 + jshim_sec) % 2147483647 * 31 + jshim_nsec) % 2147483647))
+  jshim_h2=$((((((jshim_h2 * 37 + $1) % 2147483629 * 37 + $2) % 2147483629 * 37 + jshim_sec) % 2147483629 * 37 + jshim_nsec) % 2147483629))
+  jshim_n=$((jshim_count + 1))
+}
+
+jshim_installation_key() {
+  jshim_key=$(printf '%s\n' "$home" | cksum) || return 1
+  jshim_key=${jshim_key%% *}
+  [ -n "$jshim_key" ]
 }

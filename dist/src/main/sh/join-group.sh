@@ -44,12 +44,13 @@ jshim_start_time() {
 # returns 1 when there is none (the group is then the task id: a new daemon) or when reading it is in doubt
 jshim_sandbox_group() {
   [ -f "$1/config.json" ] || return 1
-  # containerd writes config.json as compact JSON: the annotations object on one line, "key":"value" pairs only
-  jshim_ann=$(grep -oE '"annotations"[[:space:]]*:[[:space:]]*\{[^}]*\}' "$1/config.json") || return 1
-  case $jshim_ann in *"
-"*) return 1 ;; esac
+  # containerd writes config.json as compact JSON: the annotations object on one line, "key":"value" pairs only.
+  # One grep finds every "annotations" key: a plain object is printed whole, anything else as `"annotations":` and
+  # one more character (the longest match wins), which no plain object ends with
   jshim_pair='[[:space:]]*"[^"\\]*"[[:space:]]*:[[:space:]]*"[^"\\]*"[[:space:]]*'
-  printf '%s\n' "$jshim_ann" | grep -qxE "\"annotations\"[[:space:]]*:[[:space:]]*\\{($jshim_pair(,$jshim_pair)*)?\\}" || return 1
+  jshim_ann=$(grep -oE "\"annotations\"[[:space:]]*:[[:space:]]*(\\{($jshim_pair(,$jshim_pair)*)?\\}|.)" "$1/config.json") || return 1
+  case $jshim_ann in *"
+"* | *[!}]) return 1 ;; esac
   for jshim_label in io.containerd.runc.v2.group io.kubernetes.cri.sandbox-id io.kubernetes.cri-o.SandboxID io.kubernetes.sandbox.id; do
     case $jshim_ann in *"\"$jshim_label\""*) ;; *) continue ;; esac
     jshim_rest=${jshim_ann#*"\"$jshim_label\""}
@@ -114,9 +115,15 @@ jshim_join() {
   # nothing on stdin: runtime options or bootstrap parameters are the JVM's to read
   [ /dev/stdin -ef /dev/null ] || return 1
   [ -d /run/jshim/groups ] || return 1
-  jshim_join_record namespace jshim-namespace
-  if jshim_sandbox_group "$jshim_bundle"; then
-    jshim_join_record sandbox "$jshim_group"
-  fi
+  # the configuration's grouping first (identity.sh's jshim_grouping; both when in doubt): each sha256sum is a program
+  case ${jshim_grouping-} in
+    namespace) jshim_join_record namespace jshim-namespace ;;
+    sandbox) jshim_sandbox_group "$jshim_bundle" && jshim_join_record sandbox "$jshim_group" ;;
+    none) ;;
+    *)
+      jshim_join_record namespace jshim-namespace
+      jshim_sandbox_group "$jshim_bundle" && jshim_join_record sandbox "$jshim_group"
+      ;;
+  esac
   return 1
 }

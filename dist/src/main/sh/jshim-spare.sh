@@ -1,6 +1,7 @@
 # jshim-spare.sh: warm spare daemons for containerd-shim-jrunc-v2 (HOCON jshim.spare). Sourced by the launcher
 # (installed as lib/jshim/sh/jshim-spare.sh) just before its cold one-JVM start, with the launcher's variables set
-# (self, home, lib, java_home, cp, common, flags, aot; jshim_key and jshim_fp of identity.sh). POSIX sh and coreutils only.
+# (self, home, lib, java_home, cp, common, flags, aot; identity.sh's jshim_fp and jshim_installation_key). POSIX sh
+# and coreutils only.
 #
 # A spare is a daemon JVM (daemon flags, daemon.aot) started ahead of time that warmed up on a scratch bundle and
 # waits in the installation's root-only directory
@@ -10,8 +11,9 @@
 #     new.<pid>/           a spare warming up
 #     claim.<launcher pid>/ a spare a start claimed (renamed from ready.*: one rename wins)
 #     spares.log           what spares log before they are handed a start
-# <installation> and <fp> are identity.sh's jshim_key and jshim_fp (the launcher computed them before this runs):
-# the fingerprint covers the launcher, every jar and the configuration file (path, inode, size, times), so a spare
+# <installation> and <fp> are identity.sh's jshim_key (jshim_installation_key) and jshim_fp (the launcher computed
+# it before this runs): the fingerprint covers the launcher, every jar and the configuration file (inode, size,
+# ctime) and JSHIM_JAVA_OPTS, so a spare
 # of an older installation or configuration is never claimed, and the next refill retires it.
 #
 # spare_start MAIN_CLASS ARGS...: called for a `start`. If a spare of this fingerprint is ready, claims it, hands it
@@ -157,6 +159,7 @@ spare_handoff() {
 spare_start() {
   spare_main=$1
   shift
+  jshim_installation_key || return 0
   set +e
   spare_root="$spare_run/$jshim_key"
   spare_fp=$jshim_fp

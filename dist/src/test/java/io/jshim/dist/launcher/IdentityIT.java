@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,6 +68,28 @@ class IdentityIT {
   }
 
   @Test
+  void theGroupingTheJoinLooksForFirstIsTheConfigurationsLastGroupingLine() throws Exception {
+    Map<String, String> expected = new LinkedHashMap<>();
+    expected.put("jshim.grouping = namespace\n", "namespace");
+    expected.put("jshim {\n  # grouping = none\n  grouping: \"sandbox\"\n}\n", "sandbox");
+    expected.put("jshim.grouping = none\n", "none");
+    expected.put("jshim.grouping = namespace\njshim.grouping = sandbox\n", "sandbox");
+    expected.put("jshim.spare.count = 0\n", "sandbox"); // the reference configuration's default
+    expected.put("jshim.grouping = pod\n", ""); // not one the launcher knows: both record kinds are tried
+    for (Map.Entry<String, String> entry : expected.entrySet()) {
+      Files.writeString(config, entry.getKey());
+      assertThat(identity(Map.of()).grouping()).as(entry.getKey()).isEqualTo(entry.getValue());
+    }
+  }
+
+  @Test
+  void anEditThatKeepsTheSizeStillChangesTheFingerprint() throws Exception {
+    Identity before = identity(Map.of());
+    Files.writeString(config, "jshim.grouping = namespacE\n");
+    assertThat(identity(Map.of()).fingerprint()).isNotEqualTo(before.fingerprint());
+  }
+
+  @Test
   void aConfigurationWithSubstitutionsOrIncludesExportsNoFingerprint() throws Exception {
     for (String text : List.of("jshim.grouping = ${?GROUPING}\n", "include \"other.conf\"\n")) {
       Files.writeString(config, text);
@@ -92,7 +115,7 @@ class IdentityIT {
     assertThat(run.resolve(key)).as("the spare dir of key %s", key).doesNotExist();
   }
 
-  private record Identity(String key, String fingerprint, String exported) {
+  private record Identity(String key, String fingerprint, String exported, String grouping) {
   }
 
   /** Sources identity.sh as the launcher does (self, home, lib set) and runs jshim_identity. */
@@ -102,12 +125,12 @@ class IdentityIT {
     env.put("JSHIM_CONFIG", config.toString());
     env.put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
     HostProcess shell = HostProcess.run(List.of("/bin/sh", "-c",
-        "self=$1; home=$2; lib=$2/lib/jshim; . \"$0\"; jshim_identity || exit 9; "
-            + "printf '%s\\n%s\\n%s\\n' \"$jshim_key\" \"$jshim_fp\" \"${JSHIM_FINGERPRINT:-}\"",
+        "self=$1; home=$2; lib=$2/lib/jshim; . \"$0\"; jshim_identity || exit 9; jshim_installation_key || exit 8; "
+            + "printf '%s\\n%s\\n%s\\n%s\\n' \"$jshim_key\" \"$jshim_fp\" \"${JSHIM_FINGERPRINT:-}\" \"$jshim_grouping\"",
         script.toString(), launcher.toString(), home.toString()), home, env, Duration.ofSeconds(10));
     assertThat(shell.code()).as(shell.stderr()).isZero();
     List<String> lines = shell.stdoutText().lines().toList();
-    assertThat(lines).hasSize(3);
-    return new Identity(lines.get(0), lines.get(1), lines.get(2));
+    assertThat(lines).hasSize(4);
+    return new Identity(lines.get(0), lines.get(1), lines.get(2), lines.get(3));
   }
 }

@@ -25,7 +25,7 @@ import java.util.Optional;
  * FINGERPRINT     (what the launcher passed in $JSHIM_FINGERPRINT: its installation and configuration)
  * ADDRESS         (unix://...)
  * </pre>
- * Published only when the launcher passed a fingerprint ({@code <crc>-<bytes>}): a launcher joins only a daemon of its own installation
+ * Published only when the launcher passed a fingerprint ({@code <hash>-<hash>}): a launcher joins only a daemon of its own installation
  * and configuration, whose grouping it then knows. A daemon killed without its shutdown leaves the file: the pid and
  * start time tell a launcher it is stale.
  */

@@ -3,8 +3,9 @@ package io.jshim.framework;
 import java.util.regex.Pattern;
 
 /**
- * The launcher's fingerprint of its installation and configuration ({@code lib/jshim/sh/identity.sh}): the POSIX
- * {@code cksum} of what identifies them and the length it summed, {@code <crc>-<bytes>}. One fingerprint guards both
+ * The launcher's fingerprint of its installation and configuration ({@code lib/jshim/sh/identity.sh}): two hashes,
+ * modulo 31-bit primes, of the inode, size and ctime of the launcher, the configuration file and every jar (and of
+ * {@code JSHIM_JAVA_OPTS}), {@code <hash>-<hash>}. One fingerprint guards both
  * JVM-less paths: a daemon's {@link JoinRecord} and a warm spare's directory ({@link SparePolicy}).
  */
 final class LauncherFingerprint {

@@ -22,7 +22,7 @@ import java.util.Optional;
 final class SparePolicy {
     /** The installation's spare directory ({@code /run/jshim-spare/<key>}), set by the launcher. */
     static final String ROOT_ENV = "JSHIM_SPARE_ROOT";
-    /** The installation fingerprint (launcher home, jars, configuration file identity), set by the launcher. */
+    /** The installation fingerprint (launcher, jars, configuration file identity), set by the launcher. */
     static final String FINGERPRINT_ENV = "JSHIM_SPARE_FINGERPRINT";
     /** The launcher's installation directory, set by the launcher. */
     static final String HOME_ENV = "JSHIM_SPARE_HOME";
