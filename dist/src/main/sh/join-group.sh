@@ -7,19 +7,21 @@
 # id), derives the socket /run/containerd/s/<sha256(path.Join(ADDRESS, NS, GROUP))>, and when that group's daemon
 # answers, writes BUNDLE/address and BUNDLE/bootstrap.json and prints the address (plain without MAX_SHIM_VERSION,
 # else JSON {"version":min(jshim.address-version, MAX_SHIM_VERSION),...}). This does the same from the record a
-# serving daemon publishes (io.jshim.framework.JoinRecord: /run/jshim/groups/<socket name>), accepted only when every
-# check passes: the record's format; its grouping is the one tried; its fingerprint is this launcher's
-# ($JSHIM_FINGERPRINT from identity.sh: same installation and configuration, so the same grouping and address
-# version the JVM would read; unset, so no join, when the configuration has substitutions or includes); its pid is alive
-# with the recorded start time (not a reused pid); its address is the derived one and the socket exists. The record
-# is removed the moment the daemon's shutdown begins.
+# serving daemon publishes (io.jshim.framework.JoinRecord: /run/jshim/groups/<NS>,<GROUP>,<ADDRESS with / as ,>, a
+# name built with builtins where the socket's would take a sha256sum), accepted only when every check passes: the
+# record's format; its grouping is the one tried; its fingerprint is this launcher's ($JSHIM_FINGERPRINT from
+# identity.sh: same installation and configuration, so the same grouping and address version the JVM would read;
+# unset, so no join, when the configuration has substitutions or includes); its pid is alive with the recorded start
+# time (not a reused pid); its address is a socket in /run/containerd/s that exists (the daemon published the record
+# only for the socket derived from the same address, namespace and group). The record is removed the moment the
+# daemon's shutdown begins.
 #
 # jshim_join ARGS... exits 0 once it answered; it returns 1, having written nothing, whenever the JVM must run the
 # start: when in doubt, take the JVM path - never a wrong group. In doubt are: a flag other than -namespace, -id,
 # -address, -publish-binary, -bundle, -debug; runtime options or containerd 2.3's bootstrap parameters on stdin
 # (anything but /dev/null); an annotation whose value is not plain (escapes, a slash, duplicates, an annotations
-# object that is not one line of "key":"value" pairs); an address or namespace Go's path.Join would clean; a
-# MAX_SHIM_VERSION that is not a plain number.
+# object that is not one line of "key":"value" pairs); an address or namespace Go's path.Join would clean, or with
+# characters other than those of a plain name (and / in the address); a MAX_SHIM_VERSION that is not a plain number.
 
 # jshim_join_plain VALUE: whether VALUE can be a path.Join element unchanged and a file name (no slash, not . or ..)
 jshim_join_plain() {
@@ -70,14 +72,14 @@ jshim_sandbox_group() {
 
 # jshim_join_record MODE GROUP: answers the start when the record of GROUP's daemon passes every check
 jshim_join_record() {
-  jshim_hex=$(printf '%s' "$jshim_address/$jshim_ns/$2" | sha256sum) || return 1
-  jshim_hex=${jshim_hex%% *}
-  jshim_record=/run/jshim/groups/$jshim_hex
+  jshim_record=/run/jshim/groups/$jshim_ns,$2,$jshim_address_name
   [ -f "$jshim_record" ] || return 1
   { IFS= read -r jshim_format && IFS= read -r jshim_pid && IFS= read -r jshim_start && IFS= read -r jshim_mode &&
     IFS= read -r jshim_version && IFS= read -r jshim_fp && IFS= read -r jshim_addr; } < "$jshim_record" || return 1
-  [ "$jshim_format" = "jshim-daemon 1" ] && [ "$jshim_mode" = "$1" ] && [ "$jshim_fp" = "$JSHIM_FINGERPRINT" ] || return 1
-  [ "$jshim_addr" = "unix:///run/containerd/s/$jshim_hex" ] && [ -S "/run/containerd/s/$jshim_hex" ] || return 1
+  [ "$jshim_format" = "jshim-daemon 2" ] && [ "$jshim_mode" = "$1" ] && [ "$jshim_fp" = "$JSHIM_FINGERPRINT" ] || return 1
+  jshim_hex=${jshim_addr#unix:///run/containerd/s/}
+  case $jshim_hex in "$jshim_addr" | *[!0-9a-f]*) return 1 ;; esac
+  [ "${#jshim_hex}" -eq 64 ] && [ -S "/run/containerd/s/$jshim_hex" ] || return 1
   case $jshim_pid in '' | 0* | *[!0-9]*) return 1 ;; esac
   case $jshim_version in '' | 0* | *[!0-9]*) return 1 ;; esac
   jshim_start_time "$jshim_pid" 2> /dev/null && [ "$jshim_started" = "$jshim_start" ] || return 1
@@ -110,12 +112,27 @@ jshim_join() {
   jshim_shim_flags start 1 "$@" || return 1
   jshim_join_plain "$jshim_ns" && [ -n "$jshim_address" ] || return 1
   case $jshim_address in
-    . | .. | ./* | ../* | */ | */. | */.. | *//* | */./* | */../*) return 1 ;;
+    . | .. | ./* | ../* | */ | */. | */.. | *//* | */./* | */../* | *[!A-Za-z0-9_.:@+=/-]*) return 1 ;;
   esac
+  # the records' name for the address: every / as , (JoinRecord#name)
+  jshim_address_name=
+  jshim_rest=$jshim_address
+  while :; do
+    case $jshim_rest in
+      */*)
+        jshim_address_name=$jshim_address_name${jshim_rest%%/*},
+        jshim_rest=${jshim_rest#*/}
+        ;;
+      *)
+        jshim_address_name=$jshim_address_name$jshim_rest
+        break
+        ;;
+    esac
+  done
   # nothing on stdin: runtime options or bootstrap parameters are the JVM's to read
   [ /dev/stdin -ef /dev/null ] || return 1
   [ -d /run/jshim/groups ] || return 1
-  # the configuration's grouping first (identity.sh's jshim_grouping; both when in doubt): each sha256sum is a program
+  # the configuration's grouping's record (identity.sh's jshim_grouping; both when in doubt)
   case ${jshim_grouping-} in
     namespace) jshim_join_record namespace jshim-namespace ;;
     sandbox) jshim_sandbox_group "$jshim_bundle" && jshim_join_record sandbox "$jshim_group" ;;

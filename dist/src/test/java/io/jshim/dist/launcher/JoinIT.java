@@ -105,7 +105,8 @@ class JoinIT {
       try {
         ctr.run(ContainerRun.of(RUNTIME, "first", "/bin/sleep", "600").detached()).orThrow();
         ShimProcess daemon = containerd.shims().await(namespace, "first", Duration.ofSeconds(30));
-        assertThat(JoinRecord.DIR.resolve(daemon.socket().getFileName().toString())).exists();
+        assertThat(JoinRecord.DIR.resolve(JoinRecord.name(containerd.address().toString(), namespace,
+            "jshim-namespace").orElseThrow())).exists();
         jvm(false);
 
         ctr.run(ContainerRun.of(RUNTIME, "second", "/bin/sleep", "600").detached()).orThrow();
@@ -161,7 +162,7 @@ class JoinIT {
   @Test
   void answersAsTheJavaStartDoesPlainJsonV2AndV3() throws Exception {
     config("jshim {\n  grouping = namespace\n  address-version = 3\n}\n");
-    String address = startDaemon("{\"ociVersion\":\"1.0.2\",\"annotations\":{}}");
+    String address = startDaemon("{\"ociVersion\":\"1.0.2\",\"annotations\":{}}", "jshim-namespace");
     Map<String, String> maxVersions = new HashMap<>();
     maxVersions.put("plain", null);
     maxVersions.put("json2", "2");
@@ -200,8 +201,8 @@ class JoinIT {
   @Test
   void inDoubtTheJvmStarts() throws Exception {
     config("jshim { grouping = sandbox }\n");
-    String address = startDaemon("{\"annotations\":{\"" + SANDBOX + "\":\"pod-x\"}}");
-    Path record = JoinRecord.DIR.resolve(SocketAddress.pathOf(address).getFileName().toString());
+    startDaemon("{\"annotations\":{\"" + SANDBOX + "\":\"pod-x\"}}", "pod-x");
+    Path record = record("pod-x");
     jvm(false);
     assertJoins("{\"ociVersion\":\"1.0.2\",\"annotations\":{\"a\":\"b\",\"" + SANDBOX + "\" : \"pod-x\"},\"linux\":{}}");
 
@@ -312,7 +313,7 @@ class JoinIT {
     Path bundle = bundle("no-log", "{}");
     HostProcess result = start(bundle, "no-log", Map.of());
     String address = result.stdoutText();
-    Path record = JoinRecord.DIR.resolve(SocketAddress.pathOf(address.strip()).getFileName().toString());
+    Path record = record("no-log");
     if (Files.exists(record)) {
       daemons.add(Long.parseLong(Files.readAllLines(record).get(1)));
     }
@@ -325,8 +326,16 @@ class JoinIT {
     }
   }
 
-  /** Starts the group's daemon through the JVM (cold), from a bundle with {@code config}; returns its address. */
-  private String startDaemon(String config) throws Exception {
+  /** The record of {@code group}'s daemon in namespace ns of this test's containerd address. */
+  private Path record(String group) {
+    return JoinRecord.DIR.resolve(JoinRecord.name(containerdAddress(), "ns", group).orElseThrow());
+  }
+
+  /**
+   * Starts the group's daemon through the JVM (cold), from a bundle (task t0) with {@code config}, which puts it in
+   * {@code group}; returns its address.
+   */
+  private String startDaemon(String config, String group) throws Exception {
     Path bundle = bundle("t0", config);
     // the daemon's log FIFO, read as containerd reads it (without one the daemon logs into start's output)
     Path log = bundle.resolve("log");
@@ -341,8 +350,9 @@ class JoinIT {
     HostProcess result = start(bundle, "t0", Map.of());
     assertThat(result.code()).as(result.stdoutText() + result.stderr()).isZero();
     String address = result.stdoutText();
-    Path record = JoinRecord.DIR.resolve(SocketAddress.pathOf(address).getFileName().toString());
+    Path record = record(group);
     assertThat(record).exists();
+    assertThat(Files.readAllLines(record)).last().isEqualTo(address);
     daemons.add(Long.parseLong(Files.readAllLines(record).get(1)));
     return address;
   }

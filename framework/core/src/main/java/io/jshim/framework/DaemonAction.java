@@ -183,8 +183,9 @@ final class DaemonAction {
             return Optional.empty();
         }
         try {
-            return JoinRecord.publish(JoinRecord.DIR, socketPath, config.framework(), env);
-        } catch (IOException | RuntimeException e) {
+            return JoinRecord.publish(JoinRecord.DIR, socketPath, config.framework(), env, options.address(),
+                    options.namespace(), StartAction.groupId(config.framework(), manager, options));
+        } catch (Exception e) {
             log.atWarn().addKeyValue("dir", JoinRecord.DIR).addKeyValue("error", e.getMessage())
                     .log("failed to publish the join record: starts of this group run a JVM");
             return Optional.empty();

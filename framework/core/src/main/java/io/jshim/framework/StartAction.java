@@ -267,6 +267,11 @@ final class StartAction {
 
     /** The task's group under {@code jshim.grouping}. */
     private String groupId() throws Exception {
+        return groupId(settings, manager, options);
+    }
+
+    /** The group of the task {@code options} names under {@code settings}' {@code jshim.grouping}. */
+    static String groupId(FrameworkSettings settings, ShimManager manager, ShimOptions options) throws Exception {
         return switch (settings.grouping()) {
             case "namespace" -> NAMESPACE_GROUP;
             case "none" -> options.id();

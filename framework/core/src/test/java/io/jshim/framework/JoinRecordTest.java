@@ -20,18 +20,20 @@ class JoinRecordTest {
     @TempDir
     Path dir;
 
+    private static final String CONTAINERD = "/run/containerd/containerd.sock";
+    private static final Path SOCKET = SocketAddress.path(CONTAINERD, "k8s.io", "jshim-namespace");
+
     @Test
     void publishesPidStartTimeGroupingVersionFingerprintAndAddressOwnerOnlyThenRemoves() throws Exception {
         Path records = dir.resolve("jshim/groups");
-        Path socket = dir.resolve("s/0123abcd");
 
-        JoinRecord record = JoinRecord.publish(records, socket, NAMESPACE, Map.of(JoinRecord.FINGERPRINT_ENV, FINGERPRINT))
-                .orElseThrow();
+        JoinRecord record = JoinRecord.publish(records, SOCKET, NAMESPACE, Map.of(JoinRecord.FINGERPRINT_ENV, FINGERPRINT),
+                CONTAINERD, "k8s.io", "jshim-namespace").orElseThrow();
 
-        assertThat(record.file()).isEqualTo(records.resolve("0123abcd"));
+        assertThat(record.file()).isEqualTo(records.resolve("k8s.io,jshim-namespace,,run,containerd,containerd.sock"));
         long pid = ProcessHandle.current().pid();
-        assertThat(Files.readAllLines(record.file())).containsExactly("jshim-daemon 1", Long.toString(pid),
-                JoinRecord.startTime(Path.of("/proc/self/stat")), "namespace", "3", FINGERPRINT, "unix://" + socket);
+        assertThat(Files.readAllLines(record.file())).containsExactly("jshim-daemon 2", Long.toString(pid),
+                JoinRecord.startTime(Path.of("/proc/self/stat")), "namespace", "3", FINGERPRINT, "unix://" + SOCKET);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(record.file()))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(records))).isEqualTo("rwx------");
         try (var files = Files.list(records)) {
@@ -44,12 +46,32 @@ class JoinRecordTest {
     }
 
     @Test
-    void withoutAHexFingerprintFromTheLauncherNothingIsPublished() throws Exception {
+    void withoutAFingerprintFromTheLauncherNothingIsPublished() throws Exception {
         for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of(JoinRecord.FINGERPRINT_ENV, "x\nnone"),
                 Map.of(JoinRecord.FINGERPRINT_ENV, "ab".repeat(32)))) {
-            assertThat(JoinRecord.publish(dir.resolve("groups"), dir.resolve("s/abc"), NAMESPACE, env)).isEmpty();
+            assertThat(JoinRecord.publish(dir.resolve("groups"), SOCKET, NAMESPACE, env, CONTAINERD, "k8s.io",
+                    "jshim-namespace")).isEmpty();
         }
         assertThat(dir.resolve("groups")).doesNotExist();
+    }
+
+    @Test
+    void aGroupWhoseNameTheLauncherCouldNotBuildOrAnotherGroupsSocketIsNotPublished() throws Exception {
+        Map<String, String> env = Map.of(JoinRecord.FINGERPRINT_ENV, FINGERPRINT);
+        Path records = dir.resolve("groups");
+        assertThat(JoinRecord.publish(records, SOCKET, NAMESPACE, env, CONTAINERD, "k8s.io", "other-group"))
+                .as("a socket that is not the group's").isEmpty();
+        for (List<String> parts : List.of(List.of(CONTAINERD, "k8s io", "g"), List.of(CONTAINERD, "ns", "a/b"),
+                List.of(CONTAINERD, "ns", ".."), List.of(CONTAINERD, "ns", "g,h"), List.of("/run//containerd.sock", "ns", "g"),
+                List.of("/run/./containerd.sock", "ns", "g"), List.of("/run/containerd/", "ns", "g"),
+                List.of("/run/con tainerd.sock", "ns", "g"), List.of(CONTAINERD, "ns", "g".repeat(250)))) {
+            Path socket = SocketAddress.path(parts.get(0), parts.get(1), parts.get(2));
+            assertThat(JoinRecord.publish(records, socket, NAMESPACE, env, parts.get(0), parts.get(1), parts.get(2)))
+                    .as("%s", parts).isEmpty();
+        }
+        assertThat(records).doesNotExist();
+        assertThat(JoinRecord.name("containerd.sock", "default", "g1")).contains("default,g1,containerd.sock");
+        assertThat(JoinRecord.name("/a/b.sock", "default", "g1")).contains("default,g1,,a,b.sock");
     }
 
     @Test
