@@ -8,14 +8,12 @@
 #                      configuration file and every jar, in that order, and of the number of fields, plus the
 #                      cksum of $JSHIM_JAVA_OPTS when it is set. Replacing or editing a jar, the configuration or
 #                      the launcher changes the ctime (or the inode), so the fingerprint; so do other JVM options.
-#   JSHIM_FINGERPRINT  exported, = jshim_fp, unless the configuration may depend on more than that file (HOCON
-#                      substitutions `${` or includes: a daemon's settings could then differ from what this
-#                      environment would read, so it publishes no join record and nothing joins it)
-#   jshim_grouping     which join records are worth a look: namespace, sandbox or none as the configuration file
-#                      seems to set jshim.grouping (its last line naming `grouping`; sandbox, the default, when no
-#                      line does), empty when in doubt (both are tried). Only a shortcut: a record is accepted only
-#                      when its own grouping is the one tried, and the fingerprint says it read this configuration.
-# One program (stat); the hashes are shell arithmetic: this runs on every start, on containerd's critical path.
+#   JSHIM_FINGERPRINT  exported, = jshim_fp: the daemon publishes it in its join record (io.jshim.framework.JoinRecord),
+#                      which it does only when that configuration file alone decides its settings (no HOCON
+#                      substitution or include: ShimConfig#selfContained), so a later start that fingerprints the
+#                      same file reads the same grouping and address version
+# One program (stat, in the C locale: no locale files to load); the hashes are shell arithmetic: this runs on every
+# start, on containerd's critical path.
 #
 # jshim_installation_key sets jshim_key, the installation key: the cksum of "$home\n" (the spare directory
 # <run>/<key>; install's spares.sh derives the same key from the prefix). Only the warm spare's path needs it.
@@ -27,7 +25,7 @@ jshim_identity() {
   jshim_h2=1
   jshim_n=0
   # stat prints one `jshim_file INODE SIZE CTIME` line a file (numbers only, whatever the names), which eval runs
-  jshim_stat=$(stat -L -c 'jshim_file %i %s %.9Z' "$self" "$jshim_conf" "$lib"/lib/*.jar 2> /dev/null) ||
+  jshim_stat=$(LC_ALL=C stat -L -c 'jshim_file %i %s %.9Z' "$self" "$jshim_conf" "$lib"/lib/*.jar 2> /dev/null) ||
     [ -n "$jshim_stat" ] || return 1
   eval "$jshim_stat" || return 1
   if [ -n "${JSHIM_JAVA_OPTS:-}" ]; then
@@ -36,36 +34,8 @@ jshim_identity() {
   fi
   [ "$jshim_n" -gt 0 ] || return 1
   jshim_fp="$jshim_h1-$(((jshim_h2 * 41 + jshim_n) % 2147483629))"
-  jshim_joinable=1
-  jshim_grouping=sandbox
-  case ${JSHIM_CONFIG:-} in
-    *[![:space:]]*) ;;
-    *) [ -f /etc/jshim/jshim.conf ] || jshim_conf="" ;;
-  esac
-  if [ -n "$jshim_conf" ]; then
-    if [ -f "$jshim_conf" ]; then
-      while IFS= read -r jshim_line || [ -n "$jshim_line" ]; do
-        case $jshim_line in *'${'* | *include*) jshim_joinable="" ;; esac
-        case $jshim_line in
-          *grouping*)
-            case ${jshim_line#"${jshim_line%%[![:space:]]*}"} in
-              '#'* | //*) ;;
-              *namespace*) jshim_grouping=namespace ;;
-              *sandbox*) jshim_grouping=sandbox ;;
-              *none*) jshim_grouping=none ;;
-              *) jshim_grouping="" ;;
-            esac
-            ;;
-        esac
-      done < "$jshim_conf"
-    else
-      jshim_joinable=""
-    fi
-  fi
-  if [ -n "$jshim_joinable" ]; then
-    JSHIM_FINGERPRINT=$jshim_fp
-    export JSHIM_FINGERPRINT
-  fi
+  JSHIM_FINGERPRINT=$jshim_fp
+  export JSHIM_FINGERPRINT
   return 0
 }
 

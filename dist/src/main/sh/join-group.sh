@@ -10,11 +10,11 @@
 # serving daemon publishes (io.jshim.framework.JoinRecord: /run/jshim/groups/<NS>,<GROUP>,<ADDRESS with / as ,>, a
 # name built with builtins where the socket's would take a sha256sum), accepted only when every check passes: the
 # record's format; its grouping is the one tried; its fingerprint is this launcher's ($JSHIM_FINGERPRINT from
-# identity.sh: same installation and configuration, so the same grouping and address version the JVM would read;
-# unset, so no join, when the configuration has substitutions or includes); its pid is alive with the recorded start
-# time (not a reused pid); its address is a socket in /run/containerd/s that exists (the daemon published the record
-# only for the socket derived from the same address, namespace and group). The record is removed the moment the
-# daemon's shutdown begins.
+# identity.sh: same installation and configuration file, so the same grouping and address version the JVM would
+# read, since a daemon whose configuration has substitutions or includes publishes no record); its pid is alive
+# with the recorded start time (not a reused pid); its address is a socket in /run/containerd/s that exists (the
+# daemon published the record only for the socket derived from the same address, namespace and group). The record
+# is removed the moment the daemon's shutdown begins.
 #
 # jshim_join ARGS... exits 0 once it answered; it returns 1, having written nothing, whenever the JVM must run the
 # start: when in doubt, take the JVM path - never a wrong group. In doubt are: a flag other than -namespace, -id,
@@ -50,7 +50,7 @@ jshim_sandbox_group() {
   # One grep finds every "annotations" key: a plain object is printed whole, anything else as `"annotations":` and
   # one more character (the longest match wins), which no plain object ends with
   jshim_pair='[[:space:]]*"[^"\\]*"[[:space:]]*:[[:space:]]*"[^"\\]*"[[:space:]]*'
-  jshim_ann=$(grep -oE "\"annotations\"[[:space:]]*:[[:space:]]*(\\{($jshim_pair(,$jshim_pair)*)?\\}|.)" "$1/config.json") || return 1
+  jshim_ann=$(LC_ALL=C grep -oE "\"annotations\"[[:space:]]*:[[:space:]]*(\\{($jshim_pair(,$jshim_pair)*)?\\}|.)" "$1/config.json") || return 1
   case $jshim_ann in *"
 "* | *[!}]) return 1 ;; esac
   for jshim_label in io.containerd.runc.v2.group io.kubernetes.cri.sandbox-id io.kubernetes.cri-o.SandboxID io.kubernetes.sandbox.id; do
@@ -132,15 +132,10 @@ jshim_join() {
   # nothing on stdin: runtime options or bootstrap parameters are the JVM's to read
   [ /dev/stdin -ef /dev/null ] || return 1
   [ -d /run/jshim/groups ] || return 1
-  # the configuration's grouping's record (identity.sh's jshim_grouping; both when in doubt)
-  case ${jshim_grouping-} in
-    namespace) jshim_join_record namespace jshim-namespace ;;
-    sandbox) jshim_sandbox_group "$jshim_bundle" && jshim_join_record sandbox "$jshim_group" ;;
-    none) ;;
-    *)
-      jshim_join_record namespace jshim-namespace
-      jshim_sandbox_group "$jshim_bundle" && jshim_join_record sandbox "$jshim_group"
-      ;;
-  esac
+  # namespace grouping's record first: a file test, where the sandbox group takes a grep of config.json
+  jshim_join_record namespace jshim-namespace
+  if jshim_sandbox_group "$jshim_bundle"; then
+    jshim_join_record sandbox "$jshim_group"
+  fi
   return 1
 }

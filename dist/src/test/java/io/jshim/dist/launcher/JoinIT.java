@@ -3,6 +3,7 @@ package io.jshim.dist.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jshim.api.task.v2.ConnectRequest;
+import io.jshim.api.task.v2.ConnectResponse;
 import io.jshim.api.task.v2.TaskTtrpc;
 import io.jshim.dist.testing.HostProcess;
 import io.jshim.framework.JoinRecord;
@@ -196,6 +197,37 @@ class JoinIT {
     assertThat(startOutput(null)).isEqualTo(address);
     assertThat(startOutput("2")).isEqualTo("{\"version\":2,\"address\":\"" + address + "\",\"protocol\":\"ttrpc\"}");
     assertThat(startOutput("3")).isEqualTo("{\"version\":3,\"address\":\"" + address + "\",\"protocol\":\"ttrpc\"}");
+  }
+
+  @Test
+  void aDaemonWhoseConfigurationHasASubstitutionPublishesNoRecord() throws Exception {
+    // its settings may follow the environment, which a later start's may not share: no JVM-less join
+    config("jshim.grouping = sandbox\njshim.grouping = ${?JSHIM_UNSET_IN_THIS_TEST}\n");
+    Path bundle = bundle("subst", "{\"annotations\":{\"" + SANDBOX + "\":\"pod-s\"}}");
+    Path log = bundle.resolve("log");
+    assertThat(run(List.of("mkfifo", log.toString()), bundle, Map.of()).code()).isZero();
+    StringBuffer logged = new StringBuffer();
+    Thread.ofVirtual().start(() -> {
+      try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(log)))) {
+        in.lines().forEach(line -> logged.append(line).append('\n'));
+      } catch (IOException | java.io.UncheckedIOException e) {
+        // the daemon is gone
+      }
+    });
+    HostProcess result = start(bundle, "subst", Map.of());
+    assertThat(result.code()).as(result.stdoutText() + result.stderr()).isZero();
+    try (TtrpcClient client = TtrpcClient.connect(SocketAddress.pathOf(result.stdoutText().strip()))) {
+      ConnectResponse connected = TaskTtrpc.newBlockingStub(client).withDeadline(Duration.ofSeconds(10))
+          .connect(ConnectRequest.newBuilder().setId("subst").build());
+      daemons.add((long) connected.getShimPid());
+    }
+    // the daemon logs that it serves once it published (or not) its record
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!logged.toString().contains("shim daemon serving") && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(logged.toString()).contains("shim daemon serving");
+    assertThat(record("pod-s")).as("serving, unpublished").doesNotExist();
   }
 
   @Test

@@ -175,12 +175,13 @@ final class DaemonAction {
     }
 
     /**
-     * Publishes the {@link JoinRecord} of this serving daemon (when the launcher passed a fingerprint); a failure is
-     * logged and costs only the launcher's shortcut.
+     * Publishes the {@link JoinRecord} of this serving daemon (when the launcher passed a fingerprint and the
+     * configuration file alone decides the settings, {@link ShimConfig#selfContained}); a failure is logged and costs
+     * only the launcher's shortcut.
      */
     private Optional<JoinRecord> publishJoinRecord(Path socketPath) {
-        if (socketPath == null) {
-            return Optional.empty();
+        if (socketPath == null || !config.selfContained()) {
+            return Optional.empty(); // settings a later start's environment may read otherwise: no join
         }
         try {
             return JoinRecord.publish(JoinRecord.DIR, socketPath, config.framework(), env, options.address(),

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * ADDRESS         (unix:///run/containerd/s/<sha256>, the socket containerd's derivation gives for the group)
  * </pre>
  * Published only when the launcher passed a fingerprint ({@code <hash>-<hash>}): a launcher joins only a daemon of
- * its own installation and configuration, whose grouping it then knows; and only when the namespace and group are
+ * its own installation and configuration, whose grouping it then knows (the daemon publishes nothing when its
+ * configuration file is not {@link io.jshim.framework.config.ShimConfig#selfContained}); and only when the namespace and group are
  * plain names and the containerd address a plain path ({@code [A-Za-z0-9_.:@+=-]}, and {@code /} in the address;
  * the launcher takes the JVM path for anything else) and the socket is the group's. A daemon killed without its
  * shutdown leaves the file: the pid and start time tell a launcher it is stale.

@@ -13,6 +13,8 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.jshim.framework.ConfigurationException;
 import io.jshim.framework.plugin.PluginType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -41,11 +43,13 @@ public final class ShimConfig {
 
     private final Config config;
     private final Optional<Path> file;
+    private final boolean selfContained;
     private final FrameworkSettings framework;
 
-    private ShimConfig(Config config, Optional<Path> file) {
+    private ShimConfig(Config config, Optional<Path> file, boolean selfContained) {
         this.config = config;
         this.file = file;
+        this.selfContained = selfContained;
         this.framework = SettingsMapper.map(config.getConfig(FRAMEWORK_BLOCK), FRAMEWORK_BLOCK,
                 FrameworkSettings.class, Set.of());
     }
@@ -78,7 +82,8 @@ public final class ShimConfig {
                     ConfigParseOptions.defaults().setAllowMissing(false))).orElse(ConfigFactory.empty());
             checkTopLevel(operator);
             Config reference = ConfigFactory.parseResourcesAnySyntax(loader, "reference");
-            return new ShimConfig(operator.withFallback(reference).resolve(), file);
+            return new ShimConfig(operator.withFallback(reference).resolve(), file,
+                    file.isEmpty() || selfContained(file.get()));
         } catch (ConfigException e) {
             throw new ConfigurationException("invalid configuration: " + e.getMessage(), e);
         }
@@ -91,7 +96,7 @@ public final class ShimConfig {
             for (ClassLoader loader : loaders) {
                 merged = merged.withFallback(ConfigFactory.parseResourcesAnySyntax(loader, "reference"));
             }
-            return new ShimConfig(merged.resolve(), file);
+            return new ShimConfig(merged.resolve(), file, selfContained);
         } catch (ConfigException e) {
             throw new ConfigurationException("invalid configuration: " + e.getMessage(), e);
         }
@@ -100,6 +105,26 @@ public final class ShimConfig {
     /** The operator's file, when one was read. */
     public Optional<Path> file() {
         return file;
+    }
+
+    /**
+     * Whether the operator's file alone decides these settings: it has no substitution ({@code ${...}}, which may
+     * read the environment) and no {@code include} (another file), or there is no file. A launcher fingerprints only
+     * that file (its identity, not what it reads), so only a daemon whose settings follow from it may be joined by
+     * a later start without a JVM ({@code JoinRecord}). Decided on the file's text, as conservatively as the words
+     * appear anywhere in it (a comment too).
+     */
+    public boolean selfContained() {
+        return selfContained;
+    }
+
+    private static boolean selfContained(Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            return !text.contains("${") && !text.contains("include");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The {@code jshim} block. */

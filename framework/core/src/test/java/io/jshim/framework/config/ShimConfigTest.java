@@ -59,6 +59,19 @@ class ShimConfigTest {
     }
 
     @Test
+    void onlyAFileWithoutSubstitutionsOrIncludesAloneDecidesTheSettings() throws Exception {
+        assertThat(ShimConfig.load(Optional.empty(), getClass().getClassLoader()).selfContained()).as("no file").isTrue();
+        assertThat(load("jshim.grouping = namespace\n").selfContained()).isTrue();
+        assertThat(load("jshim.grouping = namespace\njshim.grouping = ${?JSHIM_TEST_UNSET}\n").selfContained())
+                .as("a substitution may read the environment").isFalse();
+        Path other = dir.resolve("other.conf");
+        Files.writeString(other, "jshim.grouping = namespace\n");
+        assertThat(load("include file(\"" + other + "\")\n").selfContained()).as("an include").isFalse();
+        assertThat(load("jshim.grouping = sandbox\n").withReferencesFrom(List.of(getClass().getClassLoader()))
+                .selfContained()).as("kept with plugin references").isTrue();
+    }
+
+    @Test
     void frameworkDefaultsComeFromReferenceConf() {
         ShimConfig config = ShimConfig.load(Optional.empty(), getClass().getClassLoader());
         assertThat(config.framework()).isEqualTo(new FrameworkSettings(Duration.ofSeconds(5), "ffm", "", "info", 2,
