@@ -132,8 +132,13 @@ jshim_join() {
   # nothing on stdin: runtime options or bootstrap parameters are the JVM's to read
   [ /dev/stdin -ef /dev/null ] || return 1
   [ -d /run/jshim/groups ] || return 1
-  # namespace grouping's record first: a file test, where the sandbox group takes a grep of config.json
+  # namespace grouping's record first: a file test, where the sandbox group takes a grep of config.json, which is
+  # not run when no daemon of this namespace published a record (a start of the first pod, or with spares a new group)
   jshim_join_record namespace jshim-namespace
+  for jshim_record in /run/jshim/groups/"$jshim_ns",*; do
+    [ -e "$jshim_record" ] || return 1
+    break
+  done
   if jshim_sandbox_group "$jshim_bundle"; then
     jshim_join_record sandbox "$jshim_group"
   fi
