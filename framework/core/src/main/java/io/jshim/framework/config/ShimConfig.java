@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The shim's HOCON configuration: the operator's file (env {@code JSHIM_CONFIG}, else
@@ -45,6 +46,7 @@ public final class ShimConfig {
     private final Optional<Path> file;
     private final boolean selfContained;
     private final FrameworkSettings framework;
+    private final Map<String, Record> pluginSettings = new ConcurrentHashMap<>();
 
     private ShimConfig(Config config, Optional<Path> file, boolean selfContained) {
         this.config = config;
@@ -89,8 +91,14 @@ public final class ShimConfig {
         }
     }
 
-    /** This configuration plus the {@code reference.conf} found by {@code loaders} (plugin jars). */
+    /**
+     * This configuration plus the {@code reference.conf} found by {@code loaders} (plugin jars); this very
+     * configuration (with the plugin settings it already mapped) when there are none.
+     */
     public ShimConfig withReferencesFrom(Collection<ClassLoader> loaders) {
+        if (loaders.isEmpty()) {
+            return this;
+        }
         Config merged = config;
         try {
             for (ClassLoader loader : loaders) {
@@ -142,11 +150,20 @@ public final class ShimConfig {
         }
     }
 
-    /** The plugin's settings block mapped onto {@code settingsType}; an empty block when absent. */
+    /**
+     * The plugin's settings block mapped onto {@code settingsType}; an empty block when absent. Mapped once per
+     * plugin and type (records are immutable): a warm spare's daemon gets the settings its warm-up mapped.
+     */
     public <T extends Record> T pluginSettings(PluginType type, String id, Class<T> settingsType) {
         String path = ConfigUtil.joinPath(PLUGINS_BLOCK, type.name(), id);
+        Record mapped = pluginSettings.get(path + " " + settingsType.getName());
+        if (settingsType.isInstance(mapped)) {
+            return settingsType.cast(mapped);
+        }
         Config block = config.hasPath(path) ? config.getConfig(path) : ConfigFactory.empty(path);
-        return SettingsMapper.map(block, path, settingsType, Set.of(ENABLED));
+        T settings = SettingsMapper.map(block, path, settingsType, Set.of(ENABLED));
+        pluginSettings.put(path + " " + settingsType.getName(), settings);
+        return settings;
     }
 
     /**

@@ -150,6 +150,23 @@ class ShimConfigTest {
     }
 
     @Test
+    void pluginSettingsAreMappedOnceAndKeptWhenNoPluginJarAddsReferences() throws Exception {
+        ShimConfig config = load(FULL);
+        Settings settings = config.pluginSettings(EVENT, "publisher", Settings.class);
+        ShimConfig effective = config.withReferencesFrom(List.of());
+
+        assertThat(effective).as("no plugin jar: the same configuration").isSameAs(config);
+        assertThat(effective.pluginSettings(EVENT, "publisher", Settings.class)).isSameAs(settings);
+        assertThat(config.withReferencesFrom(List.of(getClass().getClassLoader()))).isNotSameAs(config);
+        // an error is not remembered: asked again, it is thrown again
+        ShimConfig bad = load(FULL.replace("queue-capacity = 7", "queue-capacity = 0"));
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> bad.pluginSettings(EVENT, "publisher", Settings.class))
+                    .hasMessageContaining("queue-capacity must be positive");
+        }
+    }
+
+    @Test
     void unknownPluginKeyNamesFileLineKeyAndSuggestion() throws Exception {
         ShimConfig config = load(FULL.replace("  ratio = 0.5", "  ratio = 0.5\n  queue-capacty = 9"));
         assertThatThrownBy(() -> config.pluginSettings(EVENT, "publisher", Settings.class))
