@@ -33,7 +33,7 @@ final class OomKills {
      */
     static OptionalLong readV1(Path memory) {
         OptionalLong own = read(memory.resolve(V1_FILE));
-        if (own.isEmpty()) {
+        if (own.isEmpty() || !mayHaveSubdirectories(memory)) {
             return own;
         }
         long kills = own.getAsLong();
@@ -45,6 +45,20 @@ final class OomKills {
             // a cgroup below went away while it was listed: its kills were counted when it was there
         }
         return OptionalLong.of(kills);
+    }
+
+    /**
+     * Whether {@code dir} may have subdirectories: false only when its link count is 2, which on cgroupfs (kernfs),
+     * as on ext4 or tmpfs, means none (a directory's count is 2 plus its subdirectories). A container's memory cgroup
+     * is almost always a leaf: one {@code stat} instead of listing and {@code stat}ing its thirty-odd files, on the
+     * path of every exit. Any other count (btrfs reports 1 for every directory) or none readable: maybe.
+     */
+    static boolean mayHaveSubdirectories(Path dir) {
+        try {
+            return !(Files.getAttribute(dir, "unix:nlink") instanceof Integer links && links == 2);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return true;
+        }
     }
 
     /** The lines of {@code file}; none when it is gone (with its cgroup). */

@@ -59,6 +59,19 @@ class OomKillsTest {
     }
 
     @Test
+    void v1ReadsALeafCgroupAloneAndWalksOneWithCgroupsBelow() throws Exception {
+        Path memory = Files.createDirectories(dir.resolve("c1"));
+        Files.writeString(memory.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
+        assertThat(OomKills.mayHaveSubdirectories(memory)).as("no directory below").isFalse();
+        assertThat(OomKills.readV1(memory)).isEqualTo(OptionalLong.of(1));
+
+        Path nested = Files.createDirectories(memory.resolve("nested"));
+        Files.writeString(nested.resolve("memory.oom_control"), "oom_kill 2\n");
+        assertThat(OomKills.mayHaveSubdirectories(memory)).as("a directory below").isTrue();
+        assertThat(OomKills.readV1(memory)).isEqualTo(OptionalLong.of(3));
+    }
+
+    @Test
     void v1WithoutItsOwnCounterHasNone() throws Exception {
         Path memory = Files.createDirectories(dir.resolve("c1/nested"));
         Files.writeString(dir.resolve("c1/memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\n");

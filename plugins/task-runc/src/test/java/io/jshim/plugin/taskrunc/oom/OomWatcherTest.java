@@ -174,6 +174,17 @@ class OomWatcherTest {
     }
 
     @Test
+    void aMemoryCgroupsLinkCountTellsWhetherACgroupIsBelowIt() throws Exception {
+        assertThat(OomKills.mayHaveSubdirectories(cgroup)).as("a leaf cgroup (kernfs: 2 links)").isFalse();
+        Path nested = Files.createDirectory(cgroup.resolve("nested"));
+        try {
+            assertThat(OomKills.mayHaveSubdirectories(cgroup)).as("a cgroup with one below it").isTrue();
+        } finally {
+            Files.delete(nested);
+        }
+    }
+
+    @Test
     void aKillInANestedCgroupWithoutALimitOfItsOwnIsTheContainersAndPublishedOnce() throws Exception {
         Path nested = Files.createDirectory(cgroup.resolve("nested"));
         try {
