@@ -8,6 +8,7 @@ import io.jshim.api.task.v2.StartRequest;
 import io.jshim.api.task.v2.WaitRequest;
 import io.jshim.api.types.Mount;
 import io.jshim.framework.DeleteRecord;
+import io.jshim.ttrpc.Status;
 import io.jshim.ttrpc.TtrpcException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,6 +66,35 @@ class RuncTaskFailedCreateTest {
         assertThat(answer.getExitedAt().getSeconds()).isPositive();
         assertThat(mounted(rootfs)).isFalse();
         assertThat(dir.resolve("runc").resolve(TaskShimHarness.NAMESPACE).resolve("c1")).doesNotExist();
+    }
+
+    @Test
+    void aCreateWhoseSpecCannotBeReadFailsNamingItWithItsRootfsUnmountedAndTheIdFree() throws Exception {
+        Path source = dir.resolve("snapshot");
+        TestBundle.populateRootfs(source);
+        TestBundle bundle = TestBundle.create(dir.resolve("b"), "true");
+        Path config = bundle.dir.resolve("config.json");
+        String spec = Files.readString(config);
+        Files.writeString(config, "{\"ociVersion\": ");
+        Path rootfs = bundle.dir.resolve("rootfs");
+        CreateTaskRequest create = CreateTaskRequest.newBuilder().setId("c1").setBundle(bundle.dir.toString())
+                .addRootfs(Mount.newBuilder().setType("bind").setSource(source.toString()).addOptions("rbind")
+                        .addOptions("rw"))
+                .build();
+
+        assertThatThrownBy(() -> shim.task.create(create)).isInstanceOfSatisfying(TtrpcException.class,
+                e -> assertThat(e.status().code()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+                .hasMessageContaining("failed to read OCI spec " + config);
+        assertThat(mounted(rootfs)).as("the rootfs mounted meanwhile is unmounted").isFalse();
+        assertThat(dir.resolve("runc").resolve(TaskShimHarness.NAMESPACE).resolve("c1")).doesNotExist();
+        assertThat(DeleteRecord.read(bundle.dir)).as("no runtime ran: no record").isEmpty();
+
+        Files.writeString(config, spec);
+        shim.task.create(create);
+        shim.task.start(StartRequest.newBuilder().setId("c1").build());
+        assertThat(shim.task.wait(WaitRequest.newBuilder().setId("c1").build()).getExitStatus()).isZero();
+        shim.task.delete(DeleteRequest.newBuilder().setId("c1").build());
+        assertThat(mounted(rootfs)).isFalse();
     }
 
     @Test
