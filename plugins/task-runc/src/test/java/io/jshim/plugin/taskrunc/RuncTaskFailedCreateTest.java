@@ -47,14 +47,10 @@ class RuncTaskFailedCreateTest {
 
     @Test
     void aCreateFailingInRuncIsUndoneAndRecordedAsTheGoShimsDeleteWouldAnswer() throws Exception {
-        Path source = dir.resolve("snapshot");
-        TestBundle.populateRootfs(source);
+        Path source = snapshot();
         TestBundle bundle = TestBundle.create(dir.resolve("b"), "/no/such/binary");
         Path rootfs = bundle.dir.resolve("rootfs");
-        CreateTaskRequest create = CreateTaskRequest.newBuilder().setId("c1").setBundle(bundle.dir.toString())
-                .addRootfs(Mount.newBuilder().setType("bind").setSource(source.toString()).addOptions("rbind")
-                        .addOptions("rw"))
-                .build();
+        CreateTaskRequest create = createC1(bundle, source);
 
         assertThatThrownBy(() -> shim.task.create(create)).isInstanceOf(TtrpcException.class)
                 .hasMessageContaining("OCI runtime create failed")
@@ -70,17 +66,13 @@ class RuncTaskFailedCreateTest {
 
     @Test
     void aCreateWhoseSpecCannotBeReadFailsNamingItWithItsRootfsUnmountedAndTheIdFree() throws Exception {
-        Path source = dir.resolve("snapshot");
-        TestBundle.populateRootfs(source);
+        Path source = snapshot();
         TestBundle bundle = TestBundle.create(dir.resolve("b"), "true");
         Path config = bundle.dir.resolve("config.json");
         String spec = Files.readString(config);
         Files.writeString(config, "{\"ociVersion\": ");
         Path rootfs = bundle.dir.resolve("rootfs");
-        CreateTaskRequest create = CreateTaskRequest.newBuilder().setId("c1").setBundle(bundle.dir.toString())
-                .addRootfs(Mount.newBuilder().setType("bind").setSource(source.toString()).addOptions("rbind")
-                        .addOptions("rw"))
-                .build();
+        CreateTaskRequest create = createC1(bundle, source);
 
         assertThatThrownBy(() -> shim.task.create(create)).isInstanceOfSatisfying(TtrpcException.class,
                 e -> assertThat(e.status().code()).isEqualTo(Status.Code.INVALID_ARGUMENT))
@@ -118,5 +110,20 @@ class RuncTaskFailedCreateTest {
         String t = target.toRealPath().toString();
         return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
                 .anyMatch(line -> line.split(" ")[4].equals(t));
+    }
+
+    /** Create of task c1 in {@code bundle} with {@code source} bind-mounted as its rootfs. */
+    private static CreateTaskRequest createC1(TestBundle bundle, Path source) {
+        return CreateTaskRequest.newBuilder().setId("c1").setBundle(bundle.dir.toString())
+                .addRootfs(Mount.newBuilder().setType("bind").setSource(source.toString()).addOptions("rbind")
+                        .addOptions("rw"))
+                .build();
+    }
+
+    /** A populated rootfs to bind-mount. */
+    private Path snapshot() throws Exception {
+        Path source = dir.resolve("snapshot");
+        TestBundle.populateRootfs(source);
+        return source;
     }
 }
