@@ -40,7 +40,7 @@ jshim_identity() {
 }
 
 # jshim_file INODE SIZE SECONDS.NANOSECONDS: adds one file's numbers to both hashes (digits only, none read as octal;
-# an inode of more than 18 digits as two numbers)
+# of an inode of more than 18 digits, a 64-bit file system's, its last 18)
 jshim_file() {
   jshim_count=$jshim_n
   jshim_n=-1000000 # until this file's numbers are in: one bad line (eval goes on) spoils the fingerprint
@@ -49,13 +49,7 @@ jshim_file() {
   jshim_nsec=1${3#*.}
   case " $1 $2 $jshim_sec $jshim_nsec " in *[!0-9\ ]* | *' '0[0-9]* | *'  '*) return 1 ;; esac
   [ "${#2}" -le 18 ] && [ "${#jshim_sec}" -le 18 ] && [ "${#jshim_nsec}" -le 18 ] || return 1
-  if [ "${#1}" -gt 18 ]; then
-    jshim_n=$jshim_count
-    jshim_file "${1%?????????}" "1${1#"${1%?????????}"}" 0.0 || return 1
-    jshim_count=$jshim_n
-    jshim_n=-1000000
-    set -- 0 "$2" "$3"
-  fi
+  [ "${#1}" -le 18 ] || set -- "1${1#"${1%??????????????????}"}" "$2" "$3"
   jshim_h1=$((((((jshim_h1 * 31 + $1) % 2147483647 * 31 + $2) % 2147483647 * 31 + jshim_sec) % 2147483647 * 31 + jshim_nsec) % 2147483647))
   jshim_h2=$((((((jshim_h2 * 37 + $1) % 2147483629 * 37 + $2) % 2147483629 * 37 + jshim_sec) % 2147483629 * 37 + jshim_nsec) % 2147483629))
   jshim_n=$((jshim_count + 1))
