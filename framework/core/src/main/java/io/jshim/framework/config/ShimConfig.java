@@ -44,14 +44,12 @@ public final class ShimConfig {
 
     private final Config config;
     private final Optional<Path> file;
-    private final boolean selfContained;
     private final FrameworkSettings framework;
     private final Map<String, Record> pluginSettings = new ConcurrentHashMap<>();
 
-    private ShimConfig(Config config, Optional<Path> file, boolean selfContained) {
+    private ShimConfig(Config config, Optional<Path> file) {
         this.config = config;
         this.file = file;
-        this.selfContained = selfContained;
         this.framework = SettingsMapper.map(config.getConfig(FRAMEWORK_BLOCK), FRAMEWORK_BLOCK,
                 FrameworkSettings.class, Set.of());
     }
@@ -84,8 +82,7 @@ public final class ShimConfig {
                     ConfigParseOptions.defaults().setAllowMissing(false))).orElse(ConfigFactory.empty());
             checkTopLevel(operator);
             Config reference = ConfigFactory.parseResourcesAnySyntax(loader, "reference");
-            return new ShimConfig(operator.withFallback(reference).resolve(), file,
-                    file.isEmpty() || selfContained(file.get()));
+            return new ShimConfig(operator.withFallback(reference).resolve(), file);
         } catch (ConfigException e) {
             throw new ConfigurationException("invalid configuration: " + e.getMessage(), e);
         }
@@ -104,7 +101,7 @@ public final class ShimConfig {
             for (ClassLoader loader : loaders) {
                 merged = merged.withFallback(ConfigFactory.parseResourcesAnySyntax(loader, "reference"));
             }
-            return new ShimConfig(merged.resolve(), file, selfContained);
+            return new ShimConfig(merged.resolve(), file);
         } catch (ConfigException e) {
             throw new ConfigurationException("invalid configuration: " + e.getMessage(), e);
         }
@@ -119,16 +116,16 @@ public final class ShimConfig {
      * Whether the operator's file alone decides these settings: it has no substitution ({@code ${...}}, which may
      * read the environment) and no {@code include} (another file), or there is no file. A launcher fingerprints only
      * that file (its identity, not what it reads), so only a daemon whose settings follow from it may be joined by
-     * a later start without a JVM ({@code JoinRecord}). Decided on the file's text, as conservatively as the words
-     * appear anywhere in it (a comment too).
+     * a later start without a JVM ({@code JoinRecord}). Decided on the file's text, read when asked (only a serving
+     * daemon asks, once), as conservatively as the words appear anywhere in it (a comment too); an unreadable file:
+     * false.
      */
     public boolean selfContained() {
-        return selfContained;
-    }
-
-    private static boolean selfContained(Path file) {
+        if (file.isEmpty()) {
+            return true;
+        }
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
+            String text = Files.readString(file.get(), StandardCharsets.UTF_8);
             return !text.contains("${") && !text.contains("include");
         } catch (IOException | RuntimeException e) {
             return false;
@@ -156,14 +153,10 @@ public final class ShimConfig {
      */
     public <T extends Record> T pluginSettings(PluginType type, String id, Class<T> settingsType) {
         String path = ConfigUtil.joinPath(PLUGINS_BLOCK, type.name(), id);
-        Record mapped = pluginSettings.get(path + " " + settingsType.getName());
-        if (settingsType.isInstance(mapped)) {
-            return settingsType.cast(mapped);
-        }
-        Config block = config.hasPath(path) ? config.getConfig(path) : ConfigFactory.empty(path);
-        T settings = SettingsMapper.map(block, path, settingsType, Set.of(ENABLED));
-        pluginSettings.put(path + " " + settingsType.getName(), settings);
-        return settings;
+        return settingsType.cast(pluginSettings.computeIfAbsent(path + " " + settingsType.getName(), key -> {
+            Config block = config.hasPath(path) ? config.getConfig(path) : ConfigFactory.empty(path);
+            return SettingsMapper.map(block, path, settingsType, Set.of(ENABLED));
+        }));
     }
 
     /**
