@@ -204,16 +204,7 @@ class JoinIT {
     // its settings may follow the environment, which a later start's may not share: no JVM-less join
     config("jshim.grouping = sandbox\njshim.grouping = ${?JSHIM_UNSET_IN_THIS_TEST}\n");
     Path bundle = bundle("subst", "{\"annotations\":{\"" + SANDBOX + "\":\"pod-s\"}}");
-    Path log = bundle.resolve("log");
-    assertThat(run(List.of("mkfifo", log.toString()), bundle, Map.of()).code()).isZero();
-    StringBuffer logged = new StringBuffer();
-    Thread.ofVirtual().start(() -> {
-      try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(log)))) {
-        in.lines().forEach(line -> logged.append(line).append('\n'));
-      } catch (IOException | java.io.UncheckedIOException e) {
-        // the daemon is gone
-      }
-    });
+    StringBuffer logged = readLogFifo(bundle);
     HostProcess result = start(bundle, "subst", Map.of());
     assertThat(result.code()).as(result.stdoutText() + result.stderr()).isZero();
     try (TtrpcClient client = TtrpcClient.connect(SocketAddress.pathOf(result.stdoutText().strip()))) {
@@ -369,16 +360,7 @@ class JoinIT {
    */
   private String startDaemon(String config, String group) throws Exception {
     Path bundle = bundle("t0", config);
-    // the daemon's log FIFO, read as containerd reads it (without one the daemon logs into start's output)
-    Path log = bundle.resolve("log");
-    assertThat(run(List.of("mkfifo", log.toString()), bundle, Map.of()).code()).isZero();
-    Thread.ofVirtual().start(() -> {
-      try (var in = Files.newInputStream(log)) {
-        in.transferTo(java.io.OutputStream.nullOutputStream());
-      } catch (IOException e) {
-        // the daemon is gone
-      }
-    });
+    readLogFifo(bundle);
     HostProcess result = start(bundle, "t0", Map.of());
     assertThat(result.code()).as(result.stdoutText() + result.stderr()).isZero();
     String address = result.stdoutText();
@@ -387,6 +369,24 @@ class JoinIT {
     assertThat(Files.readAllLines(record)).last().isEqualTo(address);
     daemons.add(Long.parseLong(Files.readAllLines(record).get(1)));
     return address;
+  }
+
+  /**
+   * Makes the bundle's log FIFO and reads it as containerd does (without one the daemon logs into start's output);
+   * returns what the daemon logs there, line by line.
+   */
+  private StringBuffer readLogFifo(Path bundle) throws Exception {
+    Path log = bundle.resolve("log");
+    assertThat(run(List.of("mkfifo", log.toString()), bundle, Map.of()).code()).isZero();
+    StringBuffer logged = new StringBuffer();
+    Thread.ofVirtual().start(() -> {
+      try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(log)))) {
+        in.lines().forEach(line -> logged.append(line).append('\n'));
+      } catch (IOException | java.io.UncheckedIOException e) {
+        // the daemon is gone
+      }
+    });
+    return logged;
   }
 
   private Path bundle(String id, String config) throws IOException {
