@@ -1,5 +1,6 @@
 package io.jshim.plugin.taskrunc.json;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.jr.ob.JSON;
 
 import java.io.IOException;
@@ -29,6 +30,14 @@ public final class JsonValues {
             }
         }
         return null;
+    }
+
+    /**
+     * A streaming parser over {@code json}, for a reader that wants a few members of a large document without
+     * building the rest (the same parser and limits as {@link #parse(byte[])}).
+     */
+    public static JsonParser parser(byte[] json) throws IOException {
+        return JSON.std.getStreamingFactory().createParser(json);
     }
 
     /** {@link #parse(byte[])} of a string. */
