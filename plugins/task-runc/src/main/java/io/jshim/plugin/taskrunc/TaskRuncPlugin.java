@@ -28,6 +28,7 @@ import com.google.inject.Key;
 import com.google.inject.name.Named;
 import com.google.inject.name.Names;
 import io.jshim.plugin.taskrunc.stdio.StdioFactory;
+import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import io.jshim.posix.Posix;
 import io.jshim.ttrpc.BindableService;
 import io.jshim.posix.ProcessLauncher;
@@ -69,6 +70,8 @@ public final class TaskRuncPlugin implements ShimPlugin {
 
     /** Wires the plugin's units; every binding explicit. */
     static final class TaskModule extends AbstractModule {
+        /** Threads kept waiting for a Create's stdio copies and OOM watch: stdin, stdout, stderr. */
+        private static final int READY_THREADS = 3;
         private final TaskRuncSettings settings;
 
         TaskModule(TaskRuncSettings settings) {
@@ -81,6 +84,7 @@ public final class TaskRuncPlugin implements ShimPlugin {
             ShimBindings.services(binder()).addBinding().to(TaskTtrpcService.class);
             ShimBindings.services(binder()).addBinding().to(Key.get(BindableService.class, Names.named("v3")));
             ShimBindings.managed(binder()).addBinding().to(ExitSubscription.class);
+            ShimBindings.managed(binder()).addBinding().to(ReadyThreads.class);
             ShimBindings.managed(binder()).addBinding().to(OomWatcher.class);
         }
 
@@ -104,14 +108,20 @@ public final class TaskRuncPlugin implements ShimPlugin {
 
         @Provides
         @Singleton
-        OomWatcher oomWatcher(Posix posix, TaskEvents events) {
-            return new OomWatcher(posix, events);
+        OomWatcher oomWatcher(Posix posix, TaskEvents events, ReadyThreads threads) {
+            return new OomWatcher(posix, events, threads);
         }
 
         @Provides
         @Singleton
-        StdioFactory stdioFactory(Posix posix) {
-            return new StdioFactory(posix);
+        ReadyThreads readyThreads() {
+            return new ReadyThreads(READY_THREADS);
+        }
+
+        @Provides
+        @Singleton
+        StdioFactory stdioFactory(Posix posix, ReadyThreads threads) {
+            return new StdioFactory(posix, threads);
         }
 
         @Provides

@@ -5,6 +5,7 @@ import io.jshim.posix.InotifyEvent;
 import io.jshim.posix.NotifyCalls;
 import io.jshim.posix.Posix;
 import io.jshim.posix.PosixException;
+import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,8 @@ final class OomWatch {
     }
 
     /** Watches v1 memory cgroup {@code memory}; {@code listener} is told of each OOM notification. */
-    static OomWatch v1(String id, Path memory, Posix posix, Listener listener) throws IOException {
+    static OomWatch v1(String id, Path memory, Posix posix, ReadyThreads threads, Listener listener)
+            throws IOException {
         int efd = posix.eventfd(0, NotifyCalls.EFD_CLOEXEC);
         int ofd = -1;
         try {
@@ -76,12 +78,12 @@ final class OomWatch {
             throw e;
         }
         OomWatch watch = new OomWatch(id, posix, memory.resolve("memory.oom_control"), efd, ofd, -1);
-        watch.start(watch::runV1, listener);
+        watch.start(threads, watch::runV1, listener);
         return watch;
     }
 
     /** Watches v2 cgroup {@code dir}: the listener learns the kill counter when {@code memory.events} changes. */
-    static OomWatch v2(String id, Path dir, Posix posix, Listener listener) {
+    static OomWatch v2(String id, Path dir, Posix posix, ReadyThreads threads, Listener listener) {
         Path events = dir.resolve("memory.events");
         int ifd = posix.inotifyInit(NotifyCalls.IN_CLOEXEC);
         int wd;
@@ -92,7 +94,7 @@ final class OomWatch {
             throw e;
         }
         OomWatch watch = new OomWatch(id, posix, events, ifd, -1, wd);
-        watch.start(watch::runV2, listener);
+        watch.start(threads, watch::runV2, listener);
         return watch;
     }
 
@@ -100,8 +102,8 @@ final class OomWatch {
         void run(Listener listener);
     }
 
-    private void start(Loop loop, Listener listener) {
-        Thread.ofPlatform().daemon().name("oom-" + id).start(() -> {
+    private void start(ReadyThreads threads, Loop loop, Listener listener) {
+        threads.start("oom-" + id, () -> {
             try {
                 loop.run(listener);
             } catch (PosixException e) {

@@ -6,6 +6,7 @@ import io.jshim.plugin.taskrunc.container.Container;
 import io.jshim.plugin.taskrunc.process.ProcessStatus;
 import io.jshim.plugin.taskrunc.service.ContainerWatch;
 import io.jshim.plugin.taskrunc.service.TaskEvents;
+import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import io.jshim.posix.Posix;
 import io.jshim.posix.PosixException;
 import org.slf4j.Logger;
@@ -39,17 +40,20 @@ public final class OomWatcher implements ContainerWatch, Managed {
 
     private final Posix posix;
     private final TaskEvents events;
+    private final ReadyThreads threads;
     private final Path cgroupRoot;
     /** The OOM monitoring of each created container, ended when it is removed. */
     private final Map<String, Monitored> monitored = new ConcurrentHashMap<>();
 
-    public OomWatcher(Posix posix, TaskEvents events) {
-        this(posix, events, Path.of("/sys/fs/cgroup"));
+    /** @param threads where the watches run */
+    public OomWatcher(Posix posix, TaskEvents events, ReadyThreads threads) {
+        this(posix, events, threads, Path.of("/sys/fs/cgroup"));
     }
 
-    OomWatcher(Posix posix, TaskEvents events, Path cgroupRoot) {
+    OomWatcher(Posix posix, TaskEvents events, ReadyThreads threads, Path cgroupRoot) {
         this.posix = Objects.requireNonNull(posix, "posix is null");
         this.events = Objects.requireNonNull(events, "events is null");
+        this.threads = Objects.requireNonNull(threads, "threads is null");
         this.cgroupRoot = Objects.requireNonNull(cgroupRoot, "cgroupRoot is null");
     }
 
@@ -149,8 +153,8 @@ public final class OomWatcher implements ContainerWatch, Managed {
         OomWatch watch = null;
         try {
             watch = target.unified()
-                    ? OomWatch.v2(id, target.dir(), posix, listener)
-                    : OomWatch.v1(id, target.dir(), posix, listener);
+                    ? OomWatch.v2(id, target.dir(), posix, threads, listener)
+                    : OomWatch.v1(id, target.dir(), posix, threads, listener);
         } catch (PosixException | IOException e) {
             LOG.warn("failed to watch container for OOM container={} cgroup={} error={}", id, target.dir(),
                     e.getMessage()); // the exit check still reports the kills that end its processes

@@ -4,6 +4,7 @@ import io.jshim.posix.Errno;
 import io.jshim.posix.FileCalls;
 import io.jshim.posix.Posix;
 import io.jshim.posix.PosixException;
+import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +40,9 @@ final class FdCopy implements Runnable {
         this.onEnd = onEnd;
     }
 
-    /** Starts the copy on a new platform daemon thread. */
-    void start() {
-        Thread.ofPlatform().daemon().name("stdio-" + name).start(this);
+    /** Starts the copy on a platform daemon thread of {@code threads}. */
+    void start(ReadyThreads threads) {
+        threads.start("stdio-" + name, this);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.jshim.plugin.taskrunc.stdio;
 
+import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import io.jshim.plugin.taskrunc.runc.CommandRunner.ChildStdio;
 import io.jshim.posix.PipeFds;
 import io.jshim.posix.Posix;
@@ -43,11 +44,12 @@ final class PipeIo implements ProcessIo {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
+     * @param threads where the copies run
      * @param stdin   pipe for stdin and the client's FIFO to copy into it, or null
      * @param stdout  pipe for stdout and the destination fd, or null
      * @param stderr  pipe for stderr and the destination fd, or null
      */
-    PipeIo(Posix posix, String name, Input stdin, Stream stdout, Stream stderr) {
+    PipeIo(Posix posix, ReadyThreads threads, String name, Input stdin, Stream stdout, Stream stderr) {
         this.posix = posix;
         this.name = name;
         this.childStdin = stdin == null ? -1 : stdin.pipe().readFd();
@@ -66,7 +68,7 @@ final class PipeIo implements ProcessIo {
                         closeQuietly(processStdin);
                     }));
         }
-        copies.forEach(FdCopy::start);
+        copies.forEach(copy -> copy.start(threads));
     }
 
     private void addOutput(String stream, Stream output) {

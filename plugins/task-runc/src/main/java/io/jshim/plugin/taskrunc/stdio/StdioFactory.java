@@ -3,6 +3,7 @@ package io.jshim.plugin.taskrunc.stdio;
 import io.jshim.plugin.taskrunc.error.TaskException;
 import io.jshim.posix.FileCalls;
 import io.jshim.posix.PipeFds;
+import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import io.jshim.posix.Posix;
 import io.jshim.posix.PosixException;
 import io.jshim.posix.SpawnRequest;
@@ -26,9 +27,12 @@ import java.util.Objects;
  */
 public final class StdioFactory {
     private final Posix posix;
+    private final ReadyThreads threads;
 
-    public StdioFactory(Posix posix) {
+    /** @param threads where the copies run */
+    public StdioFactory(Posix posix, ReadyThreads threads) {
         this.posix = Objects.requireNonNull(posix, "posix is null");
+        this.threads = Objects.requireNonNull(threads, "threads is null");
     }
 
     /**
@@ -70,7 +74,7 @@ public final class StdioFactory {
         try {
             StdinFifo in = paths.stdin().isEmpty() ? null : stdinFifo(paths.stdin(), opened);
             int out = paths.stdout().isEmpty() ? -1 : track(opened, openFifo(paths.stdout()));
-            return new TerminalIo(posix, processId, in, out);
+            return new TerminalIo(posix, threads, processId, in, out);
         } catch (PosixException e) {
             opened.forEach(this::closeQuietly);
             throw new TaskException.Unknown("failed to open console fifos of process " + processId + ": "
@@ -94,7 +98,7 @@ public final class StdioFactory {
             int fifo = track(opened, openFifo(paths.stderr()));
             err = new PipeIo.Stream(pipe(opened, owner), fifo);
         }
-        return new PipeIo(posix, processId, in, out, err);
+        return new PipeIo(posix, threads, processId, in, out, err);
     }
 
     private ProcessIo fileIo(String processId, StdioPaths paths, URI uri, List<Integer> opened, IoOwner owner)
@@ -111,7 +115,7 @@ public final class StdioFactory {
         if (!paths.stdin().isEmpty()) {
             in = new PipeIo.Input(pipe(opened, owner), stdinFifo(paths.stdin(), opened));
         }
-        return new PipeIo(posix, processId, in, out, err);
+        return new PipeIo(posix, threads, processId, in, out, err);
     }
 
     private ProcessIo binaryIo(String namespace, String containerId, String processId, URI uri,
@@ -141,7 +145,7 @@ public final class StdioFactory {
         opened.remove((Integer) out.readFd());
         closeQuietly(err.readFd());
         opened.remove((Integer) err.readFd());
-        return new PipeIo(posix, processId, null, new PipeIo.Stream(new PipeFds(-1, out.writeFd()), -1),
+        return new PipeIo(posix, threads, processId, null, new PipeIo.Stream(new PipeFds(-1, out.writeFd()), -1),
                 new PipeIo.Stream(new PipeFds(-1, err.writeFd()), -1));
     }
 

@@ -1,5 +1,6 @@
 package io.jshim.plugin.taskrunc.stdio;
 
+import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import io.jshim.plugin.taskrunc.runc.CommandRunner.ChildStdio;
 import io.jshim.posix.Posix;
 import io.jshim.posix.PosixException;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class TerminalIo implements ProcessIo {
     private final Posix posix;
+    private final ReadyThreads threads;
     private final String name;
     private final StdinFifo stdin;
     private final int stdoutFifo;
@@ -36,11 +38,13 @@ final class TerminalIo implements ProcessIo {
     private volatile int master = -1;
 
     /**
+     * @param threads    where the copies run
      * @param stdin      the client's stdin FIFO, or null
      * @param stdoutFifo the client's stdout FIFO ({@code -1}: none)
      */
-    TerminalIo(Posix posix, String name, StdinFifo stdin, int stdoutFifo) {
+    TerminalIo(Posix posix, ReadyThreads threads, String name, StdinFifo stdin, int stdoutFifo) {
         this.posix = posix;
+        this.threads = threads;
         this.name = name;
         this.stdin = stdin;
         this.stdoutFifo = stdoutFifo;
@@ -57,7 +61,7 @@ final class TerminalIo implements ProcessIo {
             new FdCopy(posix, name + "-console-out", masterFd, stdoutFifo, hungUp::get, outputDone, () -> {
                 closeQuietly(stdoutFifo);
                 releaseMaster();
-            }).start();
+            }).start(threads);
         } else {
             outputDone.countDown();
         }
@@ -66,7 +70,7 @@ final class TerminalIo implements ProcessIo {
                 stdin.closeReader();
                 hangUp();
                 releaseMaster();
-            }).start();
+            }).start(threads);
         }
     }
 

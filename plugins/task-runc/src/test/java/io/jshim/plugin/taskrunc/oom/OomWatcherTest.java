@@ -1,5 +1,6 @@
 package io.jshim.plugin.taskrunc.oom;
 
+import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import com.google.protobuf.Message;
 import io.jshim.api.events.TaskOOM;
 import io.jshim.plugin.taskrunc.service.TaskEvents;
@@ -31,7 +32,7 @@ class OomWatcherTest {
 
     private final BlockingQueue<Message> published = new LinkedBlockingQueue<>();
     private final OomWatcher watcher = new OomWatcher(PosixImplementation.FFM.create(),
-            new TaskEvents((topic, event) -> published.add(event)));
+            new TaskEvents((topic, event) -> published.add(event)), new ReadyThreads(0));
     private Path cgroup;
     private Process process;
 

@@ -1,5 +1,6 @@
 package io.jshim.plugin.taskrunc.oom;
 
+import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import io.jshim.api.events.TaskOOM;
 import io.jshim.plugin.taskrunc.service.TaskEvents;
 import io.jshim.posix.PosixImplementation;
@@ -41,7 +42,7 @@ class OomWatcherV2Test {
                 published.add(((TaskOOM) event).getContainerId());
                 published.notifyAll();
             }
-        }), dir);
+        }), new ReadyThreads(0), dir);
         Path cgroup = Files.createDirectories(dir.resolve("ns/c1"));
         events = cgroup.resolve("memory.events");
         raiseKillsTo(0);

@@ -1,5 +1,6 @@
 package io.jshim.plugin.taskrunc.stdio;
 
+import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import io.jshim.posix.FileCalls;
 import io.jshim.posix.Posix;
 import io.jshim.posix.PosixImplementation;
@@ -35,7 +36,7 @@ class PipeIoStdinTest {
         posix.mkfifo(in, 0600);
         byte[] first = payload(PAYLOAD, 'a');
         byte[] late = payload(5000, 'k');
-        try (ProcessIo io = new StdioFactory(posix).open("ns", "c1", "e1",
+        try (ProcessIo io = new StdioFactory(posix, new ReadyThreads(0)).open("ns", "c1", "e1",
                 new StdioPaths(in.toString(), "", "", false), IoOwner.ROOT)) {
             int client = posix.open(in, FileCalls.O_WRONLY | FileCalls.O_CLOEXEC, 0);
             writeFully(client, first);
@@ -61,7 +62,7 @@ class PipeIoStdinTest {
         posix.mkfifo(in, 0600);
         posix.mkfifo(out, 0600);
         long before = openFds();
-        ProcessIo io = new StdioFactory(posix).open("ns", "c1", "e1",
+        ProcessIo io = new StdioFactory(posix, new ReadyThreads(0)).open("ns", "c1", "e1",
                 new StdioPaths(in.toString(), out.toString(), "", false), IoOwner.ROOT);
         int client = posix.open(in, FileCalls.O_WRONLY | FileCalls.O_CLOEXEC, 0);
         try {

@@ -1,5 +1,6 @@
 package io.jshim.plugin.taskrunc.stdio;
 
+import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import io.jshim.posix.Posix;
 import io.jshim.posix.PosixImplementation;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class StdioFactoryTest {
         posix.mkfifo(out, 0600);
         posix.mkfifo(err, 0600);
 
-        try (ProcessIo io = new StdioFactory(posix).open("ns", "c1", "c1",
+        try (ProcessIo io = new StdioFactory(posix, new ReadyThreads(0)).open("ns", "c1", "c1",
                 new StdioPaths(in.toString(), out.toString(), err.toString(), false), new IoOwner(1234, 4321))) {
             var child = io.childStdio();
             assertThat(owner(child.stdin())).isEqualTo("1234:4321");
@@ -46,7 +47,7 @@ class StdioFactoryTest {
         Path out = dir.resolve("out");
         posix.mkfifo(out, 0600);
 
-        try (ProcessIo io = new StdioFactory(posix).open("ns", "c1", "c1",
+        try (ProcessIo io = new StdioFactory(posix, new ReadyThreads(0)).open("ns", "c1", "c1",
                 new StdioPaths("", out.toString(), "", false), IoOwner.ROOT)) {
             assertThat(owner(io.childStdio().stdout())).isEqualTo("0:0");
             assertThat(io.childStdio().stdin()).isEqualTo(-1);
