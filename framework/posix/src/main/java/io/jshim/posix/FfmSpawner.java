@@ -44,6 +44,14 @@ final class FfmSpawner {
   private static final MethodHandle SIGFILLSET = Ffm.plain("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
   private static final MethodHandle SIGEMPTYSET = Ffm.plain("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
+  /** This process's environment as a C array, made once: posix_spawn only reads it. */
+  private static final class InheritedEnvironment {
+    static final MemorySegment ENVP = Ffm.stringArray(Arena.global(), SpawnRequest.ProcessEnvironment.ENTRIES);
+
+    private InheritedEnvironment() {
+    }
+  }
+
   static int spawn(SpawnRequest request) {
     SpawnPlan plan = SpawnPlan.of(request);
     try (Arena arena = Arena.ofConfined()) {
@@ -58,7 +66,8 @@ final class FfmSpawner {
           MemorySegment pid = arena.allocate(JAVA_INT);
           MemorySegment path = arena.allocateFrom(request.program());
           MemorySegment argv = Ffm.stringArray(arena, request.argv());
-          MemorySegment envp = Ffm.stringArray(arena, request.env());
+          MemorySegment envp = request.inheritsEnvironment() ? InheritedEnvironment.ENVP
+              : Ffm.stringArray(arena, request.env());
           MethodHandle spawn = SpawnPlan.searchPath(request) ? SPAWNP : SPAWN;
           int rc = (int) spawn.invokeExact(pid, path, actions, attr, argv, envp);
           if (rc != 0) {

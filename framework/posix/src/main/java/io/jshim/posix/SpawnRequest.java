@@ -31,16 +31,29 @@ public final class SpawnRequest {
   private SpawnRequest(Builder b) {
     this.program = b.program;
     this.argv = List.copyOf(b.argv.isEmpty() ? List.of(b.program) : b.argv);
-    this.env = List.copyOf(b.env == null ? currentEnvironment() : b.env);
+    this.env = b.env == null ? ProcessEnvironment.ENTRIES : List.copyOf(b.env);
     this.workingDirectory = b.workingDirectory;
     this.fdMap = Collections.unmodifiableSortedMap(new TreeMap<>(b.fdMap));
     this.newSession = b.newSession;
   }
 
-  private static List<String> currentEnvironment() {
-    List<String> out = new ArrayList<>();
-    System.getenv().forEach((k, v) -> out.add(k + "=" + v));
-    return out;
+  /** This process's environment, which never changes in a JVM: built once, not for every command run. */
+  static final class ProcessEnvironment {
+    static final List<String> ENTRIES = entries();
+
+    private ProcessEnvironment() {
+    }
+
+    private static List<String> entries() {
+      List<String> out = new ArrayList<>();
+      System.getenv().forEach((k, v) -> out.add(k + "=" + v));
+      return List.copyOf(out);
+    }
+  }
+
+  /** Whether this request runs with this process's environment (the very list built once). */
+  boolean inheritsEnvironment() {
+    return env == ProcessEnvironment.ENTRIES;
   }
 
   /** Starts a request for {@code program}; argv defaults to {@code [program]}, env to this process's. */
@@ -131,7 +144,7 @@ public final class SpawnRequest {
 
     /** Replaces the environment with {@code KEY=value} entries. */
     public Builder envEntries(List<String> entries) {
-      this.env = new ArrayList<>(entries);
+      this.env = List.copyOf(entries);
       return this;
     }
 

@@ -123,6 +123,19 @@ class ProcessReaperTest {
   }
 
   @Test
+  void aCommandInheritsThisProcesssEnvironmentEveryTimeUnlessGivenItsOwn() throws Exception {
+    var expected = new java.util.TreeSet<String>();
+    System.getenv().forEach((k, v) -> expected.add(k + "=" + v));
+    for (int i = 0; i < 3; i++) { // the inherited environment's C array is made once and reused
+      CommandResult inherited = launcher.run(SpawnRequest.builder("/usr/bin/env").build(), Duration.ofSeconds(10));
+      assertThat(new java.util.TreeSet<>(inherited.stdout().lines().toList())).isEqualTo(expected);
+    }
+    CommandResult own = launcher.run(SpawnRequest.builder("/usr/bin/env").envEntries(List.of("ONLY=this")).build(),
+        Duration.ofSeconds(10));
+    assertThat(own.stdout().lines().toList()).containsExactly("ONLY=this");
+  }
+
+  @Test
   void runCapturesLargeOutputWithoutDeadlock() throws Exception {
     CommandResult result = launcher.run(SpawnRequest.builder("/bin/sh")
         .args("-c", "head -c 1000000 /dev/zero | tr '\\0' a; head -c 300000 /dev/zero | tr '\\0' b >&2").build(),
