@@ -1,11 +1,11 @@
 package io.jshim.plugin.taskrunc.oom;
 
+import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import io.jshim.posix.FileCalls;
 import io.jshim.posix.InotifyEvent;
 import io.jshim.posix.NotifyCalls;
 import io.jshim.posix.Posix;
 import io.jshim.posix.PosixException;
-import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,10 +1,10 @@
 package io.jshim.plugin.taskrunc.stdio;
 
+import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import io.jshim.posix.Errno;
 import io.jshim.posix.FileCalls;
 import io.jshim.posix.Posix;
 import io.jshim.posix.PosixException;
-import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,9 @@
 package io.jshim.plugin.taskrunc.stdio;
 
 import io.jshim.plugin.taskrunc.error.TaskException;
+import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import io.jshim.posix.FileCalls;
 import io.jshim.posix.PipeFds;
-import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import io.jshim.posix.Posix;
 import io.jshim.posix.PosixException;
 import io.jshim.posix.SpawnRequest;

@@ -1,7 +1,7 @@
 package io.jshim.plugin.taskrunc.stdio;
 
-import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import io.jshim.plugin.taskrunc.runc.CommandRunner.ChildStdio;
+import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import io.jshim.posix.Posix;
 import io.jshim.posix.PosixException;
 

@@ -1,8 +1,8 @@
 package io.jshim.plugin.taskrunc.oom;
 
-import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import io.jshim.api.events.TaskOOM;
 import io.jshim.plugin.taskrunc.service.TaskEvents;
+import io.jshim.plugin.taskrunc.threads.ReadyThreads;
 import io.jshim.posix.PosixImplementation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
